@@ -1,0 +1,117 @@
+#include "guest/cmdline.hpp"
+
+#include "guest/console.hpp"
+#include "hv/abi/xen.hpp"
+#include "hv/lib/string.hpp"
+
+namespace guest {
+namespace {
+
+// A word of the command line: not NUL-terminated, so compare by length.
+struct Word {
+    const char* text;
+    usize len;
+
+    bool is(const char* s) const { return strlen(s) == len && memcmp(text, s, len) == 0; }
+    bool starts_with(const char* prefix) const {
+        usize n = strlen(prefix);
+        return n <= len && memcmp(text, prefix, n) == 0;
+    }
+    Word after(usize n) const { return {text + n, len - n}; }
+};
+
+bool parse_shutdown(Word value, BootOptions& out) {
+    if (value.is("poweroff"))
+        out.shutdown = xen::SHUTDOWN_poweroff;
+    else if (value.is("reboot"))
+        out.shutdown = xen::SHUTDOWN_reboot;
+    else if (value.is("crash"))
+        out.shutdown = xen::SHUTDOWN_crash;
+    else
+        return false;
+    return true;
+}
+
+bool parse_fault(Word value, BootOptions& out) {
+    if (value.is("pf"))
+        out.fault = Fault::page_fault;
+    else if (value.is("ud"))
+        out.fault = Fault::invalid_opcode;
+    else if (value.is("bp"))
+        out.fault = Fault::breakpoint;
+    else
+        return false;
+    return true;
+}
+
+bool parse_word(Word word, BootOptions& out) {
+    if (word.is("traps")) {
+        out.traps = true;
+        return true;
+    }
+    if (word.starts_with("shutdown=")) return parse_shutdown(word.after(9), out);
+    if (word.starts_with("fault=")) return parse_fault(word.after(6), out);
+    return false;
+}
+
+} // namespace
+
+BootOptions parse_cmdline(const char* cmdline) {
+    BootOptions options;
+    // start_info.cmd_line is a fixed array the builder NUL-terminates; bound
+    // the scan anyway so a broken builder can't walk us off the page.
+    usize pos = 0;
+    while (pos < xen::MAX_GUEST_CMDLINE && cmdline[pos]) {
+        if (cmdline[pos] == ' ') {
+            pos++;
+            continue;
+        }
+        usize start = pos;
+        while (pos < xen::MAX_GUEST_CMDLINE && cmdline[pos] && cmdline[pos] != ' ')
+            pos++;
+        Word word{cmdline + start, pos - start};
+        if (!parse_word(word, options)) {
+            // hv/lib/format has no "%.*s": copy the word out to print it.
+            char text[64];
+            usize n = word.len < sizeof(text) - 1 ? word.len : sizeof(text) - 1;
+            memcpy(text, word.text, n);
+            text[n] = '\0';
+            printk("Glasshouse guest: ignoring unknown option '%s'\n", text);
+        }
+    }
+    return options;
+}
+
+const char* shutdown_reason_name(xen::ShutdownReason reason) {
+    switch (reason) {
+    case xen::SHUTDOWN_poweroff:
+        return "poweroff";
+    case xen::SHUTDOWN_reboot:
+        return "reboot";
+    case xen::SHUTDOWN_suspend:
+        return "suspend";
+    case xen::SHUTDOWN_crash:
+        return "crash";
+    case xen::SHUTDOWN_watchdog:
+        return "watchdog";
+    case xen::SHUTDOWN_soft_reset:
+        return "soft_reset";
+    }
+    return "?";
+}
+
+const char* fault_name(Fault fault) {
+    switch (fault) {
+    case Fault::none:
+        return "none";
+    case Fault::page_fault:
+        return "pf";
+    case Fault::invalid_opcode:
+        return "ud";
+    case Fault::breakpoint:
+        return "bp";
+    }
+    return "?";
+}
+
+} // namespace guest

@@ -1,0 +1,31 @@
+// Boot options from start_info.cmd_line: words separated by spaces.
+//   shutdown=poweroff|reboot|crash  reason passed to SCHEDOP_shutdown at the end
+//   traps                           register a trap table (vectors 0-19)
+//   fault=pf|ud|bp                  provoke a fault after the boot checks
+// Unknown words are reported and ignored (Xen may append its own words to
+// dom0's command line, docs/pv-abi.md §1.1).
+#pragma once
+
+#include "hv/abi/hypercalls.hpp"
+
+namespace guest {
+
+enum class Fault {
+    none,
+    page_fault,     // fault=pf: read an unmapped address
+    invalid_opcode, // fault=ud: execute ud2
+    breakpoint,     // fault=bp: execute int3 (a trap: rip is past it)
+};
+
+struct BootOptions {
+    xen::ShutdownReason shutdown = xen::SHUTDOWN_poweroff;
+    Fault fault = Fault::none;
+    bool traps = false;
+};
+
+BootOptions parse_cmdline(const char* cmdline);
+
+const char* shutdown_reason_name(xen::ShutdownReason reason);
+const char* fault_name(Fault fault);
+
+} // namespace guest
