@@ -96,7 +96,8 @@ class ModuleError(ValueError):
 class BootResult:
     exit_kind: str          # one of EXIT_KINDS
     exit_status: Optional[int]  # QEMU's status; None after a kill
-    serial_log: str         # COM1 output, CRLF normalised to LF
+    serial_log: str         # COM1 output, CRLF normalised to LF, terminal
+                            # control sequences removed
     duration: float         # seconds, wall clock
     qemu_stderr: str = ""
     command: Sequence[str] = ()
@@ -162,8 +163,13 @@ def qemu_command(hv: str, modules: Sequence[tuple[str, str]], hv_args: str = "",
     return cmd
 
 
-FIRMWARE_END = "Booting from ROM.."   # SeaBIOS's last words before -kernel runs
+# SeaBIOS's last words before -kernel runs: "Booting from ROM.." and, as the
+# option ROM starts the kernel, often a third "." and CRLF.
+FIRMWARE_END = re.compile(r"Booting from ROM\.*")
 FIRMWARE_MAX_BYTES = 4096
+# Terminal resets and CSI sequences (SeaBIOS's sercon, Xen's console start)
+# would otherwise sit in front of the first line and break prefix checks.
+TERMINAL_CONTROL = re.compile(r"\x1b(?:c|\[[0-9;?]*[A-Za-z])")
 
 
 class _SerialReader(threading.Thread):
@@ -201,12 +207,14 @@ class _SerialReader(threading.Thread):
 
     def _take(self, raw: bytes) -> None:
         line = raw.decode("utf-8", errors="replace").rstrip("\r")
+        line = TERMINAL_CONTROL.sub("", line)
         if not self._in_firmware:
             self._emit(line)
             return
-        if FIRMWARE_END in line:
-            head, _, rest = line.partition(FIRMWARE_END)
-            self.firmware_lines += self._held + [head + FIRMWARE_END]
+        end = FIRMWARE_END.search(line)
+        if end:
+            rest = line[end.end():]
+            self.firmware_lines += self._held + [line[:end.end()]]
             self._held = []
             self._in_firmware = False
             if rest:
