@@ -19,9 +19,10 @@ bool page_up(u64 v, u64* out) {
     return true;
 }
 
-LoadStatus too_big(const char* what) {
-    return LoadStatus::fail(XEN_ENOMEM, "build: layout overflows the address space at the %s",
-                            what);
+// A layout whose addresses wrap past 2^64: a bad VIRT_BASE or image, or an
+// absurd domain size (ENOMEM when the p2m size itself overflows).
+LoadStatus too_big(const char* what, XenErrno err = XEN_EINVAL) {
+    return LoadStatus::fail(err, "build: layout overflows the address space at the %s", what);
 }
 
 // One candidate nr_pt_frames: places tables, stack and v_end after pt_start.
@@ -112,7 +113,7 @@ LoadStatus compute_build_layout(const PvImage& image, u64 nr_pages, u64 initrd_l
         return too_big("initrd");
 
     u64 p2m_bytes = 0;
-    if (!checked_mul(nr_pages, sizeof(u64), &p2m_bytes)) return too_big("p2m list");
+    if (!checked_mul(nr_pages, sizeof(u64), &p2m_bytes)) return too_big("p2m list", XEN_ENOMEM);
     if (!page_up(l.initrd_end, &l.p2m_start)) return too_big("p2m list");
     l.p2m_end = l.p2m_start;
     if (!image.init_p2m.present && !checked_add(l.p2m_start, p2m_bytes, &l.p2m_end))
@@ -126,7 +127,8 @@ LoadStatus compute_build_layout(const PvImage& image, u64 nr_pages, u64 initrd_l
     // smallest count (at least 2) that maps its own layout. The needed count
     // only grows with the candidate, so this ends; nr_pages bounds it.
     for (u64 nr_pt = 2;; nr_pt++) {
-        if (nr_pt > nr_pages || !place_tail(l, nr_pt))
+        if (!place_tail(l, nr_pt)) return too_big("boot stack");
+        if (nr_pt > nr_pages)
             return LoadStatus::fail(XEN_ENOMEM,
                                     "build: domain too small for its bootstrap page tables "
                                     "(0x%llx pages)",
