@@ -231,3 +231,19 @@ TEST_CASE("validate: garbage in L4 hypervisor slots is ignored", "[mm][validate]
     REQUIRE(w.pt.unpin(10, w.dom).ok());
     w.require_all_released();
 }
+
+TEST_CASE("validate: a zeroed hypervisor frame is not shared with domain 0", "[mm][validate]") {
+    World w;
+    constexpr u64 kDom0L1 = 195, kDom0Data = 196;
+    REQUIRE(w.frames.assign(kDom0L1, 2, 0));
+    DomainMm dom0;
+    dom0.id = 0;
+    w.info[kHypervisorFrame] = FrameInfo{};
+    w.info[kHypervisorFrame].owner = kOwnerHypervisor;
+    w.page(kDom0L1)[0] = make_pte(kHypervisorFrame, kRO);
+    REQUIRE(w.pt.get_page_and_type(kDom0L1, FrameType::L1, dom0).error() == XEN_EBUSY);
+    w.page(kDom0L1)[0] = make_pte(kDom0Data, kRW);
+    REQUIRE(w.pt.get_page_and_type(kDom0L1, FrameType::L1, dom0).ok());
+    w.pt.put_page_and_type(kDom0L1);
+    w.require_all_released();
+}

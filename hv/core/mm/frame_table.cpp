@@ -36,6 +36,7 @@ bool FrameTable::assign(u64 first_mfn, u64 count, u16 owner) {
 bool FrameTable::share_with(u64 mfn, u16 domain) {
     if (!in_table(mfn) || frames_[mfn].owner != kOwnerHypervisor) return false;
     frames_[mfn].shared_with = domain;
+    frames_[mfn].flags |= kFrameSharedWithDomain;
     return true;
 }
 

@@ -28,6 +28,10 @@ enum class FrameType : u8 {
 // FrameInfo::flags bits.
 constexpr u8 kFramePinned = 1u << 0;    // holds one general and one type ref
 constexpr u8 kFrameValidated = 1u << 1; // contents checked for `type`
+// A hypervisor frame the domain in `shared_with` may map. An explicit flag,
+// not a sentinel in shared_with: a zeroed FrameInfo must never mean
+// "shared with domain 0".
+constexpr u8 kFrameSharedWithDomain = 1u << 2;
 
 // Owner values besides real domain ids. Shared-with-a-domain frames
 // (shared_info, grant-table frames) are owned by DOMID_XEN and name the
@@ -40,7 +44,7 @@ struct FrameInfo {
     u32 ref_count;   // general references (mappings, pins, uses)
     u32 type_count;  // references to the current `type`
     u16 owner;       // domain id or one of the kOwner* values
-    u16 shared_with; // for kOwnerHypervisor frames: the domain allowed to map it
+    u16 shared_with; // with kFrameSharedWithDomain: the domain allowed to map it
     FrameType type;  // current type; with type_count 0 it is the last type
     u8 flags;        // kFrame*
     // Linear (recursive) page-table bookkeeping, as Xen's linear_pt_count:
@@ -66,13 +70,25 @@ class FrameTable {
 
     // Ownership changes are only legal for frames nobody references.
     [[nodiscard]] bool assign(u64 first_mfn, u64 count, u16 owner);
+    // Lets `domain` map hypervisor frame mfn (shared_info, grant frames).
     [[nodiscard]] bool share_with(u64 mfn, u16 domain);
+    // Returns unreferenced frames to the free state.
+    [[nodiscard]] bool release(u64 first_mfn, u64 count) {
+        return assign(first_mfn, count, kOwnerFree);
+    }
     void mark_io(u64 first_mfn, u64 count);
 
     // The type a frame effectively has: its type while referenced, else None.
     FrameType active_type(u64 mfn) const {
         const FrameInfo& f = frames_[mfn];
         return f.type_count != 0 ? f.type : FrameType::None;
+    }
+
+    // A hypervisor frame explicitly shared with `dom`.
+    bool shared_with(u64 mfn, u16 dom) const {
+        const FrameInfo& f = frames_[mfn];
+        return f.owner == kOwnerHypervisor && (f.flags & kFrameSharedWithDomain) &&
+               f.shared_with == dom;
     }
 
   private:

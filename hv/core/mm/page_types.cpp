@@ -13,8 +13,7 @@ constexpr u32 kMaxCount = std::numeric_limits<u32>::max();
 Status PageTypes::get_page(u64 mfn, u16 dom) {
     if (!frames_.is_ram(mfn)) return XEN_EINVAL;
     FrameInfo& f = frames_[mfn];
-    bool shared = f.owner == kOwnerHypervisor && f.shared_with == dom;
-    if (f.owner != dom && !shared) return XEN_EINVAL;
+    if (f.owner != dom && !frames_.shared_with(mfn, dom)) return XEN_EINVAL;
     if (f.ref_count == kMaxCount) return XEN_EINVAL;
     f.ref_count++;
     return {};

@@ -85,7 +85,7 @@ Result<u64> PageTypes::get_l1_ref(u64 e, const DomainMm& d) {
         return adjust_entry(1, e);
     }
     const FrameInfo& f = frames_[mfn];
-    bool shared = f.owner == kOwnerHypervisor && f.shared_with == d.id;
+    bool shared = frames_.shared_with(mfn, d.id);
     if (f.owner != d.id && !shared) return XEN_EBUSY;
     // Hypervisor pages are mapped write-back by the hypervisor itself;
     // an alias with other attributes would be undefined behaviour.
