@@ -14,7 +14,7 @@ set(GLASS_FREESTANDING_CXX_FLAGS
 # glass_freestanding_executable(target LINKER_SCRIPT script CODE_MODEL model
 #                               SOURCES ...)
 function(glass_freestanding_executable target)
-  cmake_parse_arguments(ARG "" "LINKER_SCRIPT;CODE_MODEL" "SOURCES;DEFINES" ${ARGN})
+  cmake_parse_arguments(ARG "" "LINKER_SCRIPT" "CODE_MODEL;SOURCES;DEFINES" ${ARGN})
   add_executable(${target} ${ARG_SOURCES})
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR})
   target_compile_definitions(${target} PRIVATE GLASS_FREESTANDING=1 ${ARG_DEFINES})

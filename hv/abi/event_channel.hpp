@@ -81,4 +81,43 @@ static_assert(offsetof(EvtchnStatusArgs, vcpu) == 12);
 static_assert(offsetof(EvtchnStatusArgs, u) == 16);
 static_assert(offsetof(EvtchnStatusArgs, u.interdomain.port) == 20);
 
+// Bind a new local port to <remote_dom, remote_port>, an unbound port that
+// allows us.
+struct EvtchnBindInterdomain {
+    u16 remote_dom; // IN
+    u16 pad;
+    u32 remote_port; // IN
+    u32 local_port;  // OUT
+};
+static_assert(sizeof(EvtchnBindInterdomain) == 12);
+
+struct EvtchnBindVirq {
+    u32 virq; // IN
+    u32 vcpu; // IN
+    u32 port; // OUT
+};
+static_assert(sizeof(EvtchnBindVirq) == 12);
+
+struct EvtchnBindIpi {
+    u32 vcpu; // IN
+    u32 port; // OUT
+};
+static_assert(sizeof(EvtchnBindIpi) == 8);
+
+struct EvtchnBindVcpu {
+    u32 port; // IN
+    u32 vcpu; // IN
+};
+static_assert(sizeof(EvtchnBindVcpu) == 8);
+
+// FIFO ABI (not offered: the 2-level ABI is used).
+struct EvtchnInitControl {
+    u64 control_gfn; // IN
+    u32 offset;      // IN
+    u32 vcpu;        // IN
+    u8 link_bits;    // OUT
+    u8 pad[7];
+};
+static_assert(sizeof(EvtchnInitControl) == 24);
+
 } // namespace xen

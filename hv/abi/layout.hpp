@@ -45,7 +45,9 @@ constexpr u16 DOMID_FIRST_RESERVED = 0x7FF0;
 
 // "Address OK for the guest" (Xen's __addr_ok): lower canonical half or
 // above the hypervisor's range.
-constexpr bool guest_addr_ok(u64 va) { return va < (1ull << 47) || va >= HYPERVISOR_VIRT_END; }
+constexpr bool guest_addr_ok(u64 va) {
+    return va < (1ull << 47) || va >= HYPERVISOR_VIRT_END;
+}
 
 constexpr bool is_canonical(u64 va) {
     return va < (1ull << 47) || va >= 0xFFFF800000000000ull;

@@ -20,17 +20,17 @@ constexpr unsigned MAX_GUEST_CMDLINE = 1024;
 
 // Filled by the domain builder; the guest finds it through rsi at entry.
 struct StartInfo {
-    char magic[32];       // "xen-3.0-x86_64"
-    u64 nr_pages;         // total pages of the domain
-    u64 shared_info;      // MACHINE address of the shared_info page
-    u32 flags;            // SIF_*
+    char magic[32];  // "xen-3.0-x86_64"
+    u64 nr_pages;    // total pages of the domain
+    u64 shared_info; // MACHINE address of the shared_info page
+    u32 flags;       // SIF_*
     u32 pad0;
-    u64 store_mfn;        // xenstore ring (domU)
+    u64 store_mfn; // xenstore ring (domU)
     u32 store_evtchn;
     u32 pad1;
     union {
         struct {
-            u64 mfn;      // console ring (domU)
+            u64 mfn; // console ring (domU)
             u32 evtchn;
         } domU;
         struct {
@@ -38,10 +38,10 @@ struct StartInfo {
             u32 info_size;
         } dom0;
     } console;
-    u64 pt_base;          // VA of the bootstrap L4
-    u64 nr_pt_frames;     // number of bootstrap page-table frames
-    u64 mfn_list;         // VA of the p2m array
-    u64 mod_start;        // VA (or PFN) of the initial module
+    u64 pt_base;      // VA of the bootstrap L4
+    u64 nr_pt_frames; // number of bootstrap page-table frames
+    u64 mfn_list;     // VA of the p2m array
+    u64 mod_start;    // VA (or PFN) of the initial module
     u64 mod_len;
     char cmd_line[MAX_GUEST_CMDLINE];
     u64 first_p2m_pfn;
@@ -65,13 +65,13 @@ static_assert(offsetof(StartInfo, nr_p2m_frames) == 1160);
 
 // --- vcpu_info / shared_info -------------------------------------------------
 struct VcpuTimeInfo {
-    u32 version;          // odd while the hypervisor updates the record
+    u32 version; // odd while the hypervisor updates the record
     u32 pad0;
-    u64 tsc_timestamp;    // TSC at the last update
-    u64 system_time;      // ns since boot at that TSC
+    u64 tsc_timestamp; // TSC at the last update
+    u64 system_time;   // ns since boot at that TSC
     u32 tsc_to_system_mul;
     i8 tsc_shift;
-    u8 flags;             // XEN_PVCLOCK_*
+    u8 flags; // XEN_PVCLOCK_*
     u8 pad1[2];
 };
 static_assert(sizeof(VcpuTimeInfo) == 32);
@@ -80,8 +80,8 @@ struct VcpuInfo {
     u8 evtchn_upcall_pending; // set by the hypervisor; guest clears before scanning
     u8 evtchn_upcall_mask;    // guest's virtual "IF = 0"
     u8 pad0[6];
-    u64 evtchn_pending_sel;   // one bit per word of evtchn_pending[]
-    u64 cr2;                  // arch.cr2: address of the last #PF delivered
+    u64 evtchn_pending_sel; // one bit per word of evtchn_pending[]
+    u64 cr2;                // arch.cr2: address of the last #PF delivered
     u64 arch_pad;
     VcpuTimeInfo time;
 };
@@ -97,7 +97,7 @@ struct SharedInfo {
     VcpuInfo vcpu_info[XEN_LEGACY_MAX_VCPUS];
     u64 evtchn_pending[kEvtchnWords];
     u64 evtchn_mask[kEvtchnWords];
-    u32 wc_version;       // odd while being updated
+    u32 wc_version; // odd while being updated
     u32 wc_sec;
     u32 wc_nsec;
     u32 wc_sec_hi;
@@ -118,7 +118,7 @@ static_assert(offsetof(SharedInfo, p2m_generation) == 3128);
 // --- trap table, callbacks, iret -------------------------------------------
 struct TrapInfo {
     u8 vector;
-    u8 flags;   // bits 0-1: DPL for software INT n; bit 2: mask events on entry
+    u8 flags; // bits 0-1: DPL for software INT n; bit 2: mask events on entry
     u16 cs;
     u32 pad;
     u64 address; // 0 terminates a set_trap_table list
@@ -208,7 +208,7 @@ struct SchedShutdown {
 };
 
 struct SchedPoll {
-    u64 ports;   // guest pointer to u32[]
+    u64 ports; // guest pointer to u32[]
     u32 nr_ports;
     u32 pad;
     u64 timeout; // absolute system time in ns, 0 = none

@@ -11,10 +11,16 @@ LogLevel g_level = LogLevel::info;
 const char* const kLevelTag[] = {"ERROR: ", "WARN: ", "", "debug: "};
 } // namespace
 
-void log_set_level(LogLevel level) { g_level = level; }
-LogLevel log_level() { return g_level; }
+void log_set_level(LogLevel level) {
+    g_level = level;
+}
+LogLevel log_level() {
+    return g_level;
+}
 
-void console_write(const char* s, usize n) { arch::serial_write(s, n); }
+void console_write(const char* s, usize n) {
+    arch::serial_write(s, n);
+}
 
 void log(LogLevel level, const char* fmt, ...) {
     if (level > g_level) return;

@@ -19,10 +19,13 @@ struct Sink {
 void put_padded(Sink& out, const char* s, usize n, int width, bool left, char pad) {
     int fill = width > static_cast<int>(n) ? width - static_cast<int>(n) : 0;
     if (!left)
-        for (int i = 0; i < fill; i++) out.put(pad);
-    for (usize i = 0; i < n; i++) out.put(s[i]);
+        for (int i = 0; i < fill; i++)
+            out.put(pad);
+    for (usize i = 0; i < n; i++)
+        out.put(s[i]);
     if (left)
-        for (int i = 0; i < fill; i++) out.put(' ');
+        for (int i = 0; i < fill; i++)
+            out.put(' ');
 }
 
 void put_number(Sink& out, u64 v, bool negative, unsigned base, bool upper, int width, bool left,
@@ -37,12 +40,15 @@ void put_number(Sink& out, u64 v, bool negative, unsigned base, bool upper, int 
     char text[32];
     usize len = 0;
     if (negative) text[len++] = '-';
-    for (const char* p = prefix; *p; p++) text[len++] = *p;
+    for (const char* p = prefix; *p; p++)
+        text[len++] = *p;
     // Zero padding goes between the sign/prefix and the digits.
     if (pad == '0' && !left) {
-        while (static_cast<int>(len + n) < width) text[len++] = '0';
+        while (static_cast<int>(len + n) < width)
+            text[len++] = '0';
     }
-    while (n) text[len++] = tmp[--n];
+    while (n)
+        text[len++] = tmp[--n];
     put_padded(out, text, len, width, left, ' ');
 }
 
@@ -71,7 +77,8 @@ usize format_v(char* buf, usize cap, const char* fmt, va_list ap) {
             width = va_arg(ap, int);
             p++;
         } else {
-            while (*p >= '0' && *p <= '9') width = width * 10 + (*p++ - '0');
+            while (*p >= '0' && *p <= '9')
+                width = width * 10 + (*p++ - '0');
         }
         int longness = 0;
         while (*p == 'l' || *p == 'z') {
@@ -86,7 +93,8 @@ usize format_v(char* buf, usize cap, const char* fmt, va_list ap) {
             const char* s = va_arg(ap, const char*);
             if (!s) s = "(null)";
             usize n = 0;
-            while (s[n]) n++;
+            while (s[n])
+                n++;
             put_padded(out, s, n, width, left, ' ');
             break;
         }

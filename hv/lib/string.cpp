@@ -15,7 +15,8 @@ void* memmove(void* dst, const void* src, usize n) {
     auto* d = static_cast<u8*>(dst);
     auto* s = static_cast<const u8*>(src);
     if (d <= s || d >= s + n) return memcpy(dst, src, n);
-    while (n--) d[n] = s[n];
+    while (n--)
+        d[n] = s[n];
     return dst;
 }
 
@@ -35,12 +36,14 @@ int memcmp(const void* a, const void* b, usize n) {
 
 usize strlen(const char* s) {
     usize n = 0;
-    while (s[n]) n++;
+    while (s[n])
+        n++;
     return n;
 }
 
 int strcmp(const char* a, const char* b) {
-    while (*a && *a == *b) a++, b++;
+    while (*a && *a == *b)
+        a++, b++;
     return static_cast<u8>(*a) - static_cast<u8>(*b);
 }
 
@@ -54,6 +57,7 @@ int strncmp(const char* a, const char* b, usize n) {
 
 // Called if a pure virtual function is ever invoked: a hypervisor bug.
 void __cxa_pure_virtual() {
-    for (;;) asm volatile("cli; hlt");
+    for (;;)
+        asm volatile("cli; hlt");
 }
 }

@@ -20,6 +20,12 @@ using uptr = std::uintptr_t;
 constexpr u64 kPageSize = 4096;
 constexpr u64 kPageShift = 12;
 
-constexpr u64 page_round_up(u64 v) { return (v + kPageSize - 1) & ~(kPageSize - 1); }
-constexpr u64 page_round_down(u64 v) { return v & ~(kPageSize - 1); }
-constexpr u64 round_up(u64 v, u64 align) { return (v + align - 1) / align * align; }
+constexpr u64 page_round_up(u64 v) {
+    return (v + kPageSize - 1) & ~(kPageSize - 1);
+}
+constexpr u64 page_round_down(u64 v) {
+    return v & ~(kPageSize - 1);
+}
+constexpr u64 round_up(u64 v, u64 align) {
+    return (v + align - 1) / align * align;
+}

@@ -49,7 +49,7 @@ TEST_CASE("frame allocator reuses freed frames and refuses double free", "[alloc
     REQUIRE(b.ok());
     CHECK(*b == *a + 10);
     CHECK(f.alloc.free(*b, 4).ok());
-    CHECK(f.alloc.free(*b, 4).error() == XEN_EINVAL); // double free
+    CHECK(f.alloc.free(*b, 4).error() == XEN_EINVAL);  // double free
     CHECK(f.alloc.free(60, 10).error() == XEN_EINVAL); // past the end
     CHECK(f.alloc.free_frames() == 4);
 }

@@ -8,6 +8,7 @@
  * long mode (SDM Vol. 3A §9.8.5), then jump to the high mapping and C++.
  */
 #include "hv/arch/x86_64/layout.hpp"
+#include "hv/arch/x86_64/percpu_asm.h"
 
 #define PHYS(sym) ((sym) - HV_IMAGE_VIRT_OFFSET)
 #define MB_MAGIC 0x1BADB002
@@ -91,7 +92,8 @@ boot_entry64_low:
 
     .text
 boot_entry64_high:
-    movabs $boot_stack_top, %rsp
+    /* The CPU's data (CpuInfo) occupies the top of its stack block. */
+    movabs $(boot_stack_top - CPUINFO_SIZE), %rsp
     xor %ebp, %ebp
     /* rdi = magic, rsi = info (zero-extended by the 32-bit moves above). */
     call hv_main

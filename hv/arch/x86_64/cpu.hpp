@@ -6,8 +6,12 @@
 
 namespace arch {
 
-inline void outb(u16 port, u8 v) { asm volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
-inline void outl(u16 port, u32 v) { asm volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
+inline void outb(u16 port, u8 v) {
+    asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+inline void outl(u16 port, u32 v) {
+    asm volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
 inline u8 inb(u16 port) {
     u8 v;
     asm volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
@@ -43,19 +47,30 @@ inline u64 read_cr4() {
     asm volatile("mov %%cr4, %0" : "=r"(v));
     return v;
 }
-inline void write_cr0(u64 v) { asm volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
-inline void write_cr3(u64 v) { asm volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
-inline void write_cr4(u64 v) { asm volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
+inline void write_cr0(u64 v) {
+    asm volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+inline void write_cr3(u64 v) {
+    asm volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+inline void write_cr4(u64 v) {
+    asm volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
 
-inline void invlpg(u64 va) { asm volatile("invlpg (%0)" : : "r"(va) : "memory"); }
-inline void flush_tlb_local() { write_cr3(read_cr3()); }
+inline void invlpg(u64 va) {
+    asm volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+inline void flush_tlb_local() {
+    write_cr3(read_cr3());
+}
 
 struct CpuidResult {
     u32 eax, ebx, ecx, edx;
 };
 inline CpuidResult cpuid(u32 leaf, u32 subleaf = 0) {
     CpuidResult r;
-    asm volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+    asm volatile("cpuid"
+                 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
                  : "a"(leaf), "c"(subleaf));
     return r;
 }
@@ -66,16 +81,25 @@ inline u64 rdtsc() {
     return (static_cast<u64>(hi) << 32) | lo;
 }
 
-inline void cli() { asm volatile("cli" ::: "memory"); }
-inline void sti() { asm volatile("sti" ::: "memory"); }
+inline void cli() {
+    asm volatile("cli" ::: "memory");
+}
+inline void sti() {
+    asm volatile("sti" ::: "memory");
+}
 // sti takes effect after the next instruction, so "sti; hlt" cannot lose a
 // wake-up interrupt between the two.
-inline void sti_hlt() { asm volatile("sti; hlt; cli" ::: "memory"); }
+inline void sti_hlt() {
+    asm volatile("sti; hlt; cli" ::: "memory");
+}
 [[noreturn]] inline void halt_forever() {
-    for (;;) asm volatile("cli; hlt");
+    for (;;)
+        asm volatile("cli; hlt");
 }
 
-inline void pause() { asm volatile("pause"); }
+inline void pause() {
+    asm volatile("pause");
+}
 
 // MSR numbers used by the hypervisor.
 constexpr u32 MSR_EFER = 0xC0000080;

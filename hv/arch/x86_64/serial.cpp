@@ -10,7 +10,8 @@ constexpr u8 kLineStatusTxEmpty = 0x20;
 
 void put(char c) {
     // Bounded wait: a missing UART must not hang the hypervisor.
-    for (int i = 0; i < 100000 && !(inb(kCom1 + 5) & kLineStatusTxEmpty); i++) pause();
+    for (int i = 0; i < 100000 && !(inb(kCom1 + 5) & kLineStatusTxEmpty); i++)
+        pause();
     outb(kCom1, static_cast<u8>(c));
 }
 } // namespace

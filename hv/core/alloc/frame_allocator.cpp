@@ -1,7 +1,9 @@
 #include "hv/core/alloc/frame_allocator.hpp"
 
-FrameAllocator::FrameAllocator(u64* bitmap, u64 nr_frames) : bitmap_(bitmap), nr_frames_(nr_frames) {
-    for (u64 i = 0; i < (nr_frames + 63) / 64; i++) bitmap_[i] = ~0ull;
+FrameAllocator::FrameAllocator(u64* bitmap, u64 nr_frames)
+    : bitmap_(bitmap), nr_frames_(nr_frames) {
+    for (u64 i = 0; i < (nr_frames + 63) / 64; i++)
+        bitmap_[i] = ~0ull;
 }
 
 bool FrameAllocator::is_free(u64 mfn) const {
@@ -22,12 +24,14 @@ void FrameAllocator::set(u64 mfn, bool used) {
 }
 
 void FrameAllocator::mark_free(u64 first, u64 count) {
-    for (u64 m = first; m < first + count && m < nr_frames_; m++) set(m, false);
+    for (u64 m = first; m < first + count && m < nr_frames_; m++)
+        set(m, false);
     if (first < search_hint_) search_hint_ = first;
 }
 
 void FrameAllocator::mark_used(u64 first, u64 count) {
-    for (u64 m = first; m < first + count && m < nr_frames_; m++) set(m, true);
+    for (u64 m = first; m < first + count && m < nr_frames_; m++)
+        set(m, true);
 }
 
 Result<u64> FrameAllocator::alloc(u64 count, u64 align) {
@@ -38,7 +42,8 @@ Result<u64> FrameAllocator::alloc(u64 count, u64 align) {
         u64 m = (start + align - 1) & ~(align - 1);
         while (m + count <= nr_frames_) {
             u64 run = 0;
-            while (run < count && is_free(m + run)) run++;
+            while (run < count && is_free(m + run))
+                run++;
             if (run == count) {
                 mark_used(m, count);
                 if (align == 1) search_hint_ = m + count;

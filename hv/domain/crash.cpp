@@ -1,0 +1,81 @@
+#include "hv/domain/crash.hpp"
+
+#include "hv/abi/hypercalls.hpp"
+#include "hv/arch/x86_64/percpu.hpp"
+#include "hv/domain/domain.hpp"
+#include "hv/kernel/log.hpp"
+#include "hv/kernel/shutdown.hpp"
+#include "hv/lib/format.hpp"
+
+#include <cstdarg>
+
+namespace {
+const char* reason_name(unsigned reason) {
+    switch (reason) {
+    case xen::SHUTDOWN_poweroff:
+        return "poweroff";
+    case xen::SHUTDOWN_reboot:
+        return "reboot";
+    case xen::SHUTDOWN_suspend:
+        return "suspend";
+    case xen::SHUTDOWN_crash:
+        return "crash";
+    case xen::SHUTDOWN_watchdog:
+        return "watchdog";
+    case xen::SHUTDOWN_soft_reset:
+        return "soft_reset";
+    }
+    return "unknown";
+}
+
+[[noreturn]] void end_machine_for_dom0(unsigned reason) {
+    switch (reason) {
+    case xen::SHUTDOWN_poweroff:
+        machine_exit(MachineExit::poweroff);
+    case xen::SHUTDOWN_reboot:
+        machine_exit(MachineExit::reboot);
+    default:
+        machine_exit(MachineExit::crash);
+    }
+}
+} // namespace
+
+void dump_guest_registers(const Regs& r) {
+    LOG_ERROR("  rip %016lx  cs %04lx  rflags %016lx  rsp %016lx  ss %04lx", r.rip, r.cs, r.rflags,
+              r.rsp, r.ss);
+    LOG_ERROR("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx", r.rax, r.rbx, r.rcx, r.rdx);
+    LOG_ERROR("  rsi %016lx  rdi %016lx  rbp %016lx  r8  %016lx", r.rsi, r.rdi, r.rbp, r.r8);
+    LOG_ERROR("  r9  %016lx  r10 %016lx  r11 %016lx  r12 %016lx", r.r9, r.r10, r.r11, r.r12);
+    LOG_ERROR("  r13 %016lx  r14 %016lx  r15 %016lx", r.r13, r.r14, r.r15);
+}
+
+void domain_crash(Domain* d, const char* fmt, ...) {
+    char why[256];
+    va_list ap;
+    va_start(ap, fmt);
+    format_v(why, sizeof why, fmt, ap);
+    va_end(ap);
+
+    CpuInfo* ci = cpu_info();
+    Vcpu* v = ci->current;
+    LOG_ERROR("domain %u crashed: %s", d->id, why);
+    if (v && v->domain == d) {
+        LOG_ERROR("  d%uv%u in guest %s mode, registers:", d->id, v->id,
+                  v->kernel_mode ? "kernel" : "user");
+        dump_guest_registers(ci->guest_regs);
+    }
+    d->state = DomainState::crashed;
+    d->shutdown_reason = xen::SHUTDOWN_crash;
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        d->vcpus[i].state = VcpuState::offline;
+    if (d->id == 0) end_machine_for_dom0(xen::SHUTDOWN_crash);
+}
+
+void domain_shutdown(Domain* d, unsigned reason) {
+    LOG_INFO("domain %u shut down: %s", d->id, reason_name(reason));
+    d->state = DomainState::shutdown;
+    d->shutdown_reason = reason;
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        d->vcpus[i].state = VcpuState::offline;
+    if (d->id == 0) end_machine_for_dom0(reason);
+}

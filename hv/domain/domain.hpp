@@ -1,0 +1,37 @@
+// A PV domain: its vCPUs, memory, shared_info page and life-cycle state.
+#pragma once
+
+#include "hv/abi/xen.hpp"
+#include "hv/core/evtchn/port_table.hpp"
+#include "hv/core/mm/domain_mm.hpp"
+#include "hv/domain/vcpu.hpp"
+#include "hv/lib/types.hpp"
+
+constexpr unsigned kMaxVcpus = 8;
+
+enum class DomainState : u8 { building, running, paused, shutdown, crashed, dying };
+
+struct Domain {
+    u16 id = 0;
+    bool privileged = false; // domain 0: may use control and platform calls
+    DomainState state = DomainState::building;
+    u32 shutdown_reason = 0;
+
+    Vcpu vcpus[kMaxVcpus];
+    unsigned nr_vcpus = 0;
+
+    u64 nr_pages = 0;  // frames currently owned
+    u64 max_pages = 0; // reservation limit
+    u64 shared_info_mfn = 0;
+    xen::SharedInfo* shared_info = nullptr; // hypervisor mapping
+    u64 vm_assist = 0;                      // enabled VMASST_TYPE_* bits
+
+    mm::DomainMm mm; // what the frame-typing core needs to know about us
+
+    EvtchnTable* evtchn = nullptr; // constructed in evtchn_storage by evtchn_init_domain
+    alignas(EvtchnTable) u8 evtchn_storage[sizeof(EvtchnTable)];
+
+    char cmdline[xen::MAX_GUEST_CMDLINE] = {};
+    bool console_at_line_start = true;
+    const char* hv_cmdline = ""; // shown to privileged domains (XENVER_commandline)
+};

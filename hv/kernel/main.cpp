@@ -1,0 +1,57 @@
+// Boot sequence of the boot CPU: console, memory, CPU tables, timer, then
+// domain 0 from the first Multiboot module.
+#include "hv/arch/x86_64/apic.hpp"
+#include "hv/arch/x86_64/paging.hpp"
+#include "hv/arch/x86_64/percpu.hpp"
+#include "hv/arch/x86_64/serial.hpp"
+#include "hv/kernel/cmdline.hpp"
+#include "hv/kernel/dom0.hpp"
+#include "hv/kernel/log.hpp"
+#include "hv/kernel/memory.hpp"
+#include "hv/kernel/multiboot.hpp"
+#include "hv/lib/string.hpp"
+#include "hv/mm/machine_mm.hpp"
+
+extern "C" char boot_stack_block[];
+extern "C" void (*__init_array_start[])();
+extern "C" void (*__init_array_end[])();
+extern "C" char __bss_start[], __bss_end[];
+
+namespace {
+mb::BootInfo g_boot;
+
+void apply_log_level(const char* cmdline) {
+    char val[16];
+    if (!cmdline_option(cmdline, "loglvl", val, sizeof val)) return;
+    if (!strcmp(val, "all") || !strcmp(val, "debug"))
+        log_set_level(LogLevel::debug);
+    else if (!strcmp(val, "info"))
+        log_set_level(LogLevel::info);
+    else if (!strcmp(val, "warn") || !strcmp(val, "warning"))
+        log_set_level(LogLevel::warn);
+    else if (!strcmp(val, "error") || !strcmp(val, "none"))
+        log_set_level(LogLevel::error);
+    else
+        LOG_WARN("unknown loglvl '%s' (all, info, warn, error)", val);
+}
+} // namespace
+
+extern "C" [[noreturn]] void hv_main(u32 magic, u32 mbi) {
+    arch::serial_init();
+    for (auto* ctor = __init_array_start; ctor != __init_array_end; ctor++)
+        (*ctor)();
+    LOG_INFO("Glasshouse hypervisor starting");
+    if (magic != mb::kBootloaderMagic) panic("not booted by a Multiboot loader (magic %x)", magic);
+
+    mb::parse(mbi, g_boot);
+    apply_log_level(g_boot.cmdline);
+    LOG_INFO("command line: '%s'", g_boot.cmdline);
+    memory_init(g_boot);
+    arch::build_direct_map(machine_frames() << kPageShift, hv_frames());
+    arch::cpu_init(0, boot_stack_block);
+    machine_mm_init();
+    arch::apic_timer_init();
+
+    if (g_boot.nr_modules == 0) panic("no domain 0 kernel: pass it with -initrd");
+    start_dom0(g_boot);
+}
