@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds everything, and runs the
+# whole suite with ctest (host unit tests, QEMU boot tests, XTF conformance).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${GLASS_BUILD_DIR:-$root/build}
+
+"$root/scripts/install-deps.sh"
+cmake -S "$root" -B "$build" -G Ninja >/dev/null
+cmake --build "$build"
+cd "$build"
+exec ctest --output-on-failure -j "$(nproc)"
