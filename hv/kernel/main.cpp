@@ -34,6 +34,26 @@ void apply_log_level(const char* cmdline) {
     else
         LOG_WARN("unknown loglvl '%s' (all, info, warn, error)", val);
 }
+// debug_fault=pf|ud|gp: fault inside the hypervisor on purpose, so the
+// unexpected-exception report (vector, error code, registers, running
+// domain) and the panic exit can be seen and tested.
+void run_debug_fault(const char* cmdline) {
+    char kind[8];
+    if (!cmdline_option(cmdline, "debug_fault", kind, sizeof kind)) return;
+    LOG_WARN("debug_fault=%s: faulting in the hypervisor on purpose", kind);
+    if (!strcmp(kind, "pf")) {
+        // Slot 258 is never mapped by the hypervisor.
+        volatile u64* unmapped = reinterpret_cast<volatile u64*>(0xFFFF810000000000ull);
+        (void)*unmapped;
+    } else if (!strcmp(kind, "ud")) {
+        asm volatile("ud2");
+    } else if (!strcmp(kind, "gp")) {
+        // A non-canonical address: #GP(0), not #PF.
+        volatile u64* non_canonical = reinterpret_cast<volatile u64*>(0x8000000000000000ull);
+        (void)*non_canonical;
+    }
+    LOG_WARN("debug_fault=%s: unknown kind (pf, ud, gp)", kind);
+}
 } // namespace
 
 extern "C" [[noreturn]] void hv_main(u32 magic, u32 mbi) {
@@ -52,6 +72,7 @@ extern "C" [[noreturn]] void hv_main(u32 magic, u32 mbi) {
     machine_mm_init();
     arch::apic_timer_init();
 
+    run_debug_fault(g_boot.cmdline);
     if (g_boot.nr_modules == 0) panic("no domain 0 kernel: pass it with -initrd");
     start_dom0(g_boot);
 }
