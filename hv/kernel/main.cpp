@@ -4,6 +4,7 @@
 #include "hv/arch/x86_64/paging.hpp"
 #include "hv/arch/x86_64/percpu.hpp"
 #include "hv/arch/x86_64/serial.hpp"
+#include "hv/arch/x86_64/smp.hpp"
 #include "hv/kernel/cmdline.hpp"
 #include "hv/kernel/dom0.hpp"
 #include "hv/kernel/log.hpp"
@@ -71,6 +72,7 @@ extern "C" [[noreturn]] void hv_main(u32 magic, u32 mbi) {
     arch::cpu_init(0, boot_stack_block);
     machine_mm_init();
     arch::apic_timer_init();
+    arch::smp_boot_aps();
 
     run_debug_fault(g_boot.cmdline);
     if (g_boot.nr_modules == 0) panic("no domain 0 kernel: pass it with -initrd");

@@ -87,8 +87,8 @@ void machine_mm_init() {
              xen::MACH2PHYS_VIRT_START);
 }
 
-Result<u64> alloc_hv_frames(u64 count) {
-    auto first = hv_frames().alloc(count);
+Result<u64> alloc_hv_frames(u64 count, u64 align) {
+    auto first = hv_frames().alloc(count, align);
     if (!first.ok()) return first;
     for (u64 m = *first; m < *first + count; m++)
         (*g_table)[m].owner = mm::kOwnerHypervisor;

@@ -23,7 +23,7 @@ u64 m2p_get(u64 mfn);
 const u64* hypervisor_l4_slots();
 
 // Zeroed frames for the hypervisor's own use, owned by it in the frame table.
-Result<u64> alloc_hv_frames(u64 count);
+Result<u64> alloc_hv_frames(u64 count, u64 align = 1);
 void free_hv_frames(u64 first, u64 count);
 
 // Hypervisor access to a machine frame's contents.

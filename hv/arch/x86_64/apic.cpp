@@ -87,6 +87,37 @@ void apic_eoi() {
     write(kRegEoi, 0);
 }
 
+u32 apic_id() {
+    return read(0x20) >> 24;
+}
+
+void apic_init_ap() {
+    wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | (1u << 11));
+    write(kRegSpurious, 0x100 | kSpuriousVector);
+    write(kRegLvtTimer, kLvtMasked | kTimerVector);
+}
+
+namespace {
+constexpr u32 kRegIcrLow = 0x300;
+constexpr u32 kRegIcrHigh = 0x310;
+constexpr u32 kIcrDeliveryPending = 1u << 12;
+
+void send_ipi(u32 dest_apic_id, u32 icr_low) {
+    write(kRegIcrHigh, dest_apic_id << 24);
+    write(kRegIcrLow, icr_low);
+    for (int i = 0; i < 100000 && (read(kRegIcrLow) & kIcrDeliveryPending); i++)
+        pause();
+}
+} // namespace
+
+// INIT (assert, level) and STARTUP with the trampoline's page number.
+void apic_send_init(u32 dest) {
+    send_ipi(dest, 0x00004500);
+}
+void apic_send_startup(u32 dest, u8 page) {
+    send_ipi(dest, 0x00004600 | page);
+}
+
 void apic_timer_oneshot(u64 ns) {
     write(kRegLvtTimer, kTimerVector);
     u64 count = ns ? ns * g_apic_hz / 1000000000ull : 0;

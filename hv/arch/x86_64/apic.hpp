@@ -11,6 +11,14 @@ constexpr u8 kSpuriousVector = 0xFF;
 
 void apic_timer_init();
 void apic_eoi();
+// This CPU's local APIC id.
+u32 apic_id();
+// Enables an application processor's local APIC (timer masked: the AP has
+// no scheduling work yet).
+void apic_init_ap();
+// INIT and STARTUP inter-processor interrupts (SDM Vol. 3A §8.4.4.1).
+void apic_send_init(u32 apic_id);
+void apic_send_startup(u32 apic_id, u8 vector_page);
 // Arms the timer to fire once after ns nanoseconds (0 disarms it).
 void apic_timer_oneshot(u64 ns);
 u64 tsc_hz();
