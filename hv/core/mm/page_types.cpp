@@ -14,6 +14,8 @@ Status PageTypes::get_page(u64 mfn, u16 dom) {
     if (!frames_.is_ram(mfn)) return XEN_EINVAL;
     FrameInfo& f = frames_[mfn];
     if (f.owner != dom && !frames_.shared_with(mfn, dom)) return XEN_EINVAL;
+    // A frame the domain gave back is not resurrected by a new mapping.
+    if (f.flags & kFrameRemoved) return XEN_EINVAL;
     if (f.ref_count == kMaxCount) return XEN_EINVAL;
     f.ref_count++;
     return {};
@@ -24,6 +26,7 @@ void PageTypes::put_page(u64 mfn) {
     // An unbalanced put is a hypervisor bug; refusing to wrap keeps the
     // damage to one leaked frame instead of a frame freed while in use.
     if (f.ref_count != 0) f.ref_count--;
+    if (f.ref_count == 0 && (f.flags & kFrameRemoved)) release_removed(mfn);
 }
 
 Status PageTypes::get_page_type(u64 mfn, FrameType type, const DomainMm& d) {

@@ -40,6 +40,17 @@ constexpr FrameType table_type(unsigned level) {
     return static_cast<FrameType>(level);
 }
 
+// FrameInfo::flags bit: the domain gave the frame back (decrease_reservation)
+// while something still referenced it. It takes no new references and is
+// freed, through the release hook, when its last reference goes (Xen clears
+// PGC_allocated and frees on the last put_page).
+constexpr u8 kFrameRemoved = 1u << 3;
+
+// Called when a removed frame's last reference goes: the frame is already
+// free in the frame table; the hook returns it to the allocator and
+// uncharges `former_owner`.
+using FrameReleaseHook = void (*)(void* ctx, u64 mfn, u16 former_owner);
+
 class PageTypes {
   public:
     PageTypes(FrameTable& frames, PhysMem mem) : frames_(frames), mem_(mem) {}
@@ -96,6 +107,22 @@ class PageTypes {
     void put_seg_desc_frame(u64 mfn) { put_page_and_type(mfn); }
     [[nodiscard]] Status update_descriptor(u64 maddr, u64 desc, const DomainMm& d);
 
+    // --- Ballooning (memory_op, docs/pv-abi.md §3.4.8). ---
+    void set_release_hook(FrameReleaseHook hook, void* ctx) {
+        release_hook_ = hook;
+        release_ctx_ = ctx;
+    }
+    // Xen's guest_remove_page: unpins the frame and gives up the domain's
+    // ownership. Freed (and the hook called) at once when nothing
+    // references it (true), else marked kFrameRemoved and freed by the last
+    // put_page (false).
+    // Not RAM: XEN_EINVAL; not the domain's (or already removed): XEN_ENXIO.
+    [[nodiscard]] Result<bool> remove_page(u64 mfn, u16 dom);
+    // XENMEM_exchange input: takes an unreferenced, unpinned frame away from
+    // dom (it becomes free in the frame table; the caller owns it now).
+    // Anything still mapped or typed: XEN_EINVAL.
+    [[nodiscard]] Status steal_page(u64 mfn, u16 dom);
+
     // True (once) if an operation since the last call requires flushing the
     // TLBs of every CPU that ran the domain before returning to the guest:
     // an L2..L4 entry changed, a frame changed type, or a table was
@@ -126,9 +153,13 @@ class PageTypes {
         return frames_.is_ram(mfn) && mem_.contains(mfn) && frames_[mfn].owner == dom;
     }
 
+    void release_removed(u64 mfn);
+
     FrameTable& frames_;
     PhysMem mem_;
     bool flush_needed_ = false;
+    FrameReleaseHook release_hook_ = nullptr;
+    void* release_ctx_ = nullptr;
 };
 
 } // namespace mm
