@@ -12,6 +12,8 @@
 #include "hv/lib/string.hpp"
 #include "hv/mm/machine_mm.hpp"
 #include "hv/sched/schedule.hpp"
+#include "hv/time/clock.hpp"
+#include "hv/time/vcpu_timers.hpp"
 
 namespace {
 
@@ -122,8 +124,11 @@ void setup_boot_vcpu(Domain* d, const BuildLayout& l, u64 l4_mfn) {
         Vcpu& v = d->vcpus[i];
         v.vcpu_info = i < xen::XEN_LEGACY_MAX_VCPUS ? &d->shared_info->vcpu_info[i] : nullptr;
         v.state = VcpuState::offline;
+        vcpu_timers_init(&v);
+        time_update_vcpu(&v);
         sched_add_vcpu(&v);
     }
+    time_update_wallclock(d);
     Vcpu& v = d->vcpus[0];
     v.regs = {};
     v.regs.rip = l.entry;

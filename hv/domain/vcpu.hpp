@@ -4,8 +4,10 @@
 // hypervisor emulates (CR2, CR4 bits, debug registers, IOPL).
 #pragma once
 
+#include "hv/abi/vcpu.hpp"
 #include "hv/abi/xen.hpp"
 #include "hv/arch/x86_64/regs.hpp"
+#include "hv/core/time/timer_queue.hpp"
 #include "hv/lib/types.hpp"
 
 struct Domain;
@@ -76,4 +78,13 @@ struct Vcpu {
 
     bool polling = false;     // blocked in SCHEDOP_poll
     u64 poll_deadline_ns = 0; // absolute system time; 0 = no timeout
+
+    // Time (hv/time): the guest's timers, each raising VIRQ_TIMER (the
+    // poll timer only ends a SCHEDOP_poll), and runstate accounting.
+    hvtime::Timer singleshot_timer, periodic_timer, poll_timer;
+    u64 periodic_period_ns = 10000000; // PV guests start with a 100 Hz tick
+    u64 periodic_next_ns = 0;          // next periodic deadline while running
+    xen::RunstateInfo runstate{xen::RUNSTATE_offline, 0, 0, {}};
+    u64 runstate_guest_va = 0; // register_runstate_memory_area, 0 = none
+    u64 vcpu_info_mfn = 0;     // register_vcpu_info frame, 0 = in shared_info
 };

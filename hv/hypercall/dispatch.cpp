@@ -8,6 +8,9 @@
 #include "hv/kernel/log.hpp"
 #include "hv/traps/bounce.hpp"
 
+// set_timer_op lives with sched_op (hypercall/sched_op.cpp).
+i64 hc_set_timer_op(Vcpu*, const HypercallArgs&);
+
 namespace {
 
 struct HypercallTable {
@@ -30,6 +33,7 @@ constexpr HypercallTable make_table() {
     t.slot[xen::HC_memory_op] = hc_memory_op;
     t.slot[xen::HC_multicall] = hc_multicall;
     t.slot[xen::HC_update_va_mapping] = hc_update_va_mapping;
+    t.slot[xen::HC_set_timer_op] = hc_set_timer_op;
     t.slot[xen::HC_xen_version] = hc_xen_version;
     t.slot[xen::HC_console_io] = hc_console_io;
     t.slot[xen::HC_grant_table_op] = hc_grant_table_op;

@@ -7,6 +7,10 @@
 #include "hv/domain/domain.hpp"
 #include "hv/domain/guest_mode.hpp"
 #include "hv/kernel/log.hpp"
+#include "hv/time/clock.hpp"
+#include "hv/time/runstate.hpp"
+#include "hv/time/timer.hpp"
+#include "hv/time/vcpu_timers.hpp"
 #include "hv/traps/bounce.hpp"
 #include "hv/traps/debugreg.hpp"
 
@@ -17,7 +21,32 @@ constexpr unsigned kMaxSchedVcpus = 256;
 Vcpu* g_vcpus[kMaxSchedVcpus];
 unsigned g_nr_vcpus;
 unsigned g_next; // rotation point
-bool g_slice_expired;
+
+// Per physical CPU: the time slice of the vCPU it runs, and a once-a-second
+// refresh of that vCPU's time record (guests extrapolate with the TSC in
+// between; the refresh bounds the drift of the rounded scale).
+constexpr unsigned kMaxCpus = 64;
+constexpr u64 kSliceNs = 10000000;         // 10 ms
+constexpr u64 kTimeRefreshNs = 1000000000; // 1 s
+struct CpuSched {
+    bool slice_expired = false;
+    hvtime::Timer slice_timer;
+    hvtime::Timer refresh_timer;
+};
+CpuSched g_cpu[kMaxCpus];
+
+CpuSched& this_cpu() {
+    return g_cpu[cpu_info()->cpu_id % kMaxCpus];
+}
+
+void slice_end(hvtime::Timer* t, u64) {
+    static_cast<CpuSched*>(t->owner)->slice_expired = true;
+}
+
+void time_refresh(hvtime::Timer* t, u64 now) {
+    if (Vcpu* v = cpu_info()->current) time_update_vcpu(v);
+    timer_arm(t, now + kTimeRefreshNs);
+}
 
 bool can_run(const Vcpu* v) {
     return v->state == VcpuState::runnable || v->state == VcpuState::running;
@@ -28,8 +57,9 @@ bool domain_runs(const Vcpu* v) {
 }
 
 Vcpu* pick_next(Vcpu* current) {
-    if (current && can_run(current) && domain_runs(current) && !g_slice_expired) return current;
-    g_slice_expired = false;
+    CpuSched& c = this_cpu();
+    if (current && can_run(current) && domain_runs(current) && !c.slice_expired) return current;
+    c.slice_expired = false;
     for (unsigned i = 0; i < g_nr_vcpus; i++) {
         Vcpu* v = g_vcpus[(g_next + i) % g_nr_vcpus];
         if (can_run(v) && domain_runs(v)) {
@@ -51,6 +81,10 @@ void save_vcpu(CpuInfo* ci, Vcpu* v) {
     else
         v->gs_base_user = gs;
     if (v->state == VcpuState::running) v->state = VcpuState::runnable;
+    // Its page tables are still loaded: the runstate area can be written.
+    vcpu_timers_switch_out(v);
+    runstate_sync(v, arch::now_ns());
+    runstate_publish(v);
 }
 
 void load_vcpu(CpuInfo* ci, Vcpu* v) {
@@ -64,6 +98,26 @@ void load_vcpu(CpuInfo* ci, Vcpu* v) {
     u64 cr0 = arch::read_cr0() & ~arch::CR0_TS;
     arch::write_cr0(cr0 | (v->cr0_ts ? arch::CR0_TS : 0));
     v->state = VcpuState::running;
+    u64 now = arch::now_ns();
+    runstate_sync(v, now);
+    runstate_publish(v);
+    time_update_vcpu(v);
+    vcpu_timers_switch_in(v, now);
+}
+
+// A new slice starts whenever the CPU (re)picks a vCPU after the last one
+// ended or it switched; an idle CPU takes no ticks at all.
+void start_slice(Vcpu* next) {
+    CpuSched& c = this_cpu();
+    if (!c.slice_timer.fn) {
+        c.slice_timer.fn = slice_end;
+        c.refresh_timer.fn = time_refresh;
+        c.slice_timer.owner = c.refresh_timer.owner = &c;
+    }
+    u64 now = arch::now_ns();
+    if (next && !c.slice_timer.armed()) timer_arm(&c.slice_timer, now + kSliceNs);
+    if (!next) timer_cancel(&c.slice_timer);
+    if (next && !c.refresh_timer.armed()) timer_arm(&c.refresh_timer, now + kTimeRefreshNs);
 }
 } // namespace
 
@@ -82,32 +136,41 @@ void sched_remove_vcpu(Vcpu* v) {
 }
 
 void vcpu_wake(Vcpu* v) {
+    if (v->polling) vcpu_poll_timeout_stop(v);
     v->polling = false;
-    if (v->state == VcpuState::blocked || v->state == VcpuState::offline)
+    if (v->state == VcpuState::blocked || v->state == VcpuState::offline) {
         v->state = VcpuState::runnable;
+        runstate_sync(v, arch::now_ns());
+    }
 }
 
 void vcpu_block(Vcpu* v) {
     v->state = VcpuState::blocked;
+    runstate_sync(v, arch::now_ns());
 }
 
 void vcpu_poll(Vcpu* v, u64 deadline_ns) {
     v->polling = true;
     v->poll_deadline_ns = deadline_ns;
-    v->state = VcpuState::blocked;
+    vcpu_poll_timeout_set(v, deadline_ns);
+    vcpu_block(v);
+}
+
+void vcpu_down(Vcpu* v) {
+    v->polling = false;
+    vcpu_timers_stop_all(v);
+    v->state = VcpuState::offline;
+    runstate_sync(v, arch::now_ns());
+    if (cpu_info()->current == v) this_cpu().slice_expired = true;
 }
 
 void vcpu_yield(Vcpu*) {
-    g_slice_expired = true;
+    this_cpu().slice_expired = true;
 }
 
 void scheduler_tick() {
-    g_slice_expired = true;
-    u64 now = arch::now_ns();
-    for (unsigned i = 0; i < g_nr_vcpus; i++) {
-        Vcpu* v = g_vcpus[i];
-        if (v->polling && v->poll_deadline_ns && v->poll_deadline_ns <= now) vcpu_wake(v);
-    }
+    // Slice ends, guest timers and poll timeouts are all timers now.
+    timer_run_expired();
 }
 
 extern "C" void prepare_guest_return() {
@@ -120,16 +183,23 @@ extern "C" void prepare_guest_return() {
                 save_vcpu(ci, cur);
                 ci->current = nullptr;
             }
+            start_slice(nullptr);
+            timer_reprogram();
             arch::sti_hlt(); // an interrupt may wake a vCPU
             continue;
         }
         if (next != cur) {
+            timer_cancel(&this_cpu().slice_timer); // a full slice for the newcomer
             if (cur) save_vcpu(ci, cur);
             ci->current = next;
             load_vcpu(ci, next);
         }
         deliver_pending(next, ci->guest_regs);
         // Delivery can crash the domain; then pick again.
-        if (can_run(next) && domain_runs(next)) return;
+        if (can_run(next) && domain_runs(next)) {
+            start_slice(next);
+            timer_reprogram();
+            return;
+        }
     }
 }

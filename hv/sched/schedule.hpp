@@ -13,9 +13,12 @@ void vcpu_block(Vcpu* v);
 // SCHEDOP_poll: block until an event of the domain becomes pending or
 // system time reaches deadline_ns (0 = no deadline).
 void vcpu_poll(Vcpu* v, u64 deadline_ns);
+// VCPUOP_down / domain teardown: v stops, its timers with it.
+void vcpu_down(Vcpu* v);
 // SCHEDOP_yield: let other runnable vCPUs go first.
 void vcpu_yield(Vcpu* v);
-// Timer interrupt: time slices and poll timeouts.
+// Timer interrupt: runs this CPU's expired timers (time slices, guest
+// timers, poll timeouts).
 void scheduler_tick();
 // Registers a vCPU with the scheduler (domain construction).
 void sched_add_vcpu(Vcpu* v);

@@ -21,6 +21,7 @@ u64 g_tsc_hz;
 u64 g_apic_hz; // timer counts per second at divide-by-16
 u64 g_ticks;
 u64 g_tsc_boot;
+hvtime::TimeScale g_tsc_scale;
 
 u32 read(u32 reg) {
     return g_apic[reg / 4];
@@ -73,6 +74,7 @@ void apic_timer_init() {
     write(kRegTimerInitial, 0);
     g_tsc_hz = (tsc1 - tsc0) * 100;
     g_tsc_boot = tsc0;
+    g_tsc_scale = hvtime::time_scale_for(g_tsc_hz);
     g_apic_hz = static_cast<u64>(elapsed) * 100;
     if (!g_apic_hz) panic("local APIC timer does not count");
 
@@ -120,6 +122,8 @@ void apic_send_startup(u32 dest, u8 page) {
 
 void apic_timer_oneshot(u64 ns) {
     write(kRegLvtTimer, kTimerVector);
+    constexpr u64 kMaxNs = 60ull * 1000000000ull; // keeps ns * g_apic_hz in 64 bits
+    if (ns > kMaxNs) ns = kMaxNs;
     u64 count = ns ? ns * g_apic_hz / 1000000000ull : 0;
     if (ns && !count) count = 1;
     write(kRegTimerInitial, count > 0xFFFFFFFF ? 0xFFFFFFFF : static_cast<u32>(count));
@@ -130,8 +134,13 @@ u64 tsc_hz() {
 }
 
 u64 now_ns() {
-    unsigned __int128 delta = rdtsc() - g_tsc_boot;
-    return static_cast<u64>(delta * 1000000000u / g_tsc_hz);
+    return hvtime::scale_delta(rdtsc() - g_tsc_boot, g_tsc_scale);
+}
+u64 tsc_at_boot() {
+    return g_tsc_boot;
+}
+hvtime::TimeScale tsc_scale() {
+    return g_tsc_scale;
 }
 u64 timer_ticks() {
     return g_ticks;

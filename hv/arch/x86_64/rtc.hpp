@@ -1,0 +1,13 @@
+// The CMOS real-time clock (MC146818 registers at ports 0x70/0x71): read
+// once at boot to give the guests' wall clock its epoch.
+#pragma once
+
+#include "hv/lib/types.hpp"
+
+namespace arch {
+
+// Seconds since 1970-01-01 UTC as the RTC shows them now (0 if the RTC
+// holds no sensible date). The RTC is assumed to keep UTC, as QEMU's does.
+u64 rtc_read_unix_seconds();
+
+} // namespace arch
