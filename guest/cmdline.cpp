@@ -49,6 +49,10 @@ bool parse_word(Word word, BootOptions& out) {
         out.traps = true;
         return true;
     }
+    if (word.is("timer")) {
+        out.timer = true;
+        return true;
+    }
     if (word.starts_with("shutdown=")) return parse_shutdown(word.after(9), out);
     if (word.starts_with("fault=")) return parse_fault(word.after(6), out);
     return false;

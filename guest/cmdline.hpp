@@ -1,6 +1,7 @@
 // Boot options from start_info.cmd_line: words separated by spaces.
 //   shutdown=poweroff|reboot|crash  reason passed to SCHEDOP_shutdown at the end
 //   traps                           register a trap table (vectors 0-19)
+//   timer                           test timers and the clock (guest/timer.hpp)
 //   fault=pf|ud|bp                  provoke a fault after the boot checks
 // Unknown words are reported and ignored (Xen may append its own words to
 // dom0's command line, docs/pv-abi.md §1.1).
@@ -21,6 +22,7 @@ struct BootOptions {
     xen::ShutdownReason shutdown = xen::SHUTDOWN_poweroff;
     Fault fault = Fault::none;
     bool traps = false;
+    bool timer = false;
 };
 
 BootOptions parse_cmdline(const char* cmdline);

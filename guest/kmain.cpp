@@ -8,6 +8,7 @@
 #include "guest/faults.hpp"
 #include "guest/shared_info.hpp"
 #include "guest/shutdown.hpp"
+#include "guest/timer.hpp"
 #include "guest/traps.hpp"
 #include "hv/abi/errno.hpp"
 #include "hv/abi/xen.hpp"
@@ -137,6 +138,7 @@ extern "C" [[noreturn]] void kmain(const xen::StartInfo* start_info) {
         }
         printk("Glasshouse guest: trap table registered (vectors 0-%u)\n", kHandledVectors - 1);
     }
+    if (options.timer && !run_timer_test()) shutdown(xen::SHUTDOWN_crash);
     if (options.fault != Fault::none) {
         provoke_fault(options.fault);
         printk("Glasshouse guest: recovered from fault=%s\n", fault_name(options.fault));
