@@ -27,7 +27,11 @@ void evtchn_raise(Domain* d, u32 port) {
         for (unsigned i = 0; i < d->nr_vcpus; i++)
             if (d->vcpus[i].polling) vcpu_wake(&d->vcpus[i]);
     }
-    if (r.upcall_raised && v->state == VcpuState::blocked) vcpu_wake(v);
+    if (!r.upcall_raised) return;
+    if (v->state == VcpuState::blocked)
+        vcpu_wake(v);
+    else
+        vcpu_kick(v); // running elsewhere: make it enter the hypervisor to take the upcall
 }
 
 void evtchn_send_virq(Domain* d, u32 virq, u32 vcpu) {

@@ -6,6 +6,7 @@
 #include "hv/domain/domain.hpp"
 #include "hv/hypercall/hypercall.hpp"
 #include "hv/kernel/log.hpp"
+#include "hv/sched/hv_lock.hpp"
 #include "hv/traps/bounce.hpp"
 
 // set_timer_op lives with sched_op (hypercall/sched_op.cpp).
@@ -73,6 +74,7 @@ i64 do_hypercall(Vcpu* v, u64 nr, const HypercallArgs& args) {
 }
 
 extern "C" void hv_syscall(Regs* frame) {
+    hv_lock_acquire(); // released on the way out (prepare_guest_return)
     CpuInfo* ci = cpu_info();
     Vcpu* v = ci->current;
     Regs& r = *frame; // == ci->guest_regs

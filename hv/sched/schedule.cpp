@@ -2,11 +2,13 @@
 
 #include "hv/arch/x86_64/apic.hpp"
 #include "hv/arch/x86_64/cpu.hpp"
+#include "hv/arch/x86_64/ipi.hpp"
 #include "hv/arch/x86_64/percpu.hpp"
 #include "hv/arch/x86_64/segments.hpp"
 #include "hv/domain/domain.hpp"
 #include "hv/domain/guest_mode.hpp"
 #include "hv/kernel/log.hpp"
+#include "hv/sched/hv_lock.hpp"
 #include "hv/time/clock.hpp"
 #include "hv/time/runstate.hpp"
 #include "hv/time/timer.hpp"
@@ -48,6 +50,17 @@ void time_refresh(hvtime::Timer* t, u64 now) {
     timer_arm(t, now + kTimeRefreshNs);
 }
 
+// An idle CPU halts until an interrupt; a newly runnable vCPU sends it one.
+void kick_idle_cpu() {
+    for (unsigned id = 0; id < arch::nr_cpus_registered(); id++) {
+        CpuInfo* ci = arch::cpu_by_id(id);
+        if (ci && ci->idle && ci != cpu_info()) {
+            arch::kick_cpu(id);
+            return;
+        }
+    }
+}
+
 bool can_run(const Vcpu* v) {
     return v->state == VcpuState::runnable || v->state == VcpuState::running;
 }
@@ -62,7 +75,10 @@ Vcpu* pick_next(Vcpu* current) {
     c.slice_expired = false;
     for (unsigned i = 0; i < g_nr_vcpus; i++) {
         Vcpu* v = g_vcpus[(g_next + i) % g_nr_vcpus];
-        if (can_run(v) && domain_runs(v)) {
+        // A vCPU running on another CPU is not a candidate; this CPU's own
+        // current one may continue.
+        bool free = v->state == VcpuState::runnable || v == current;
+        if (free && can_run(v) && domain_runs(v)) {
             g_next = (g_next + i + 1) % g_nr_vcpus;
             return v;
         }
@@ -141,6 +157,14 @@ void vcpu_wake(Vcpu* v) {
     if (v->state == VcpuState::blocked || v->state == VcpuState::offline) {
         v->state = VcpuState::runnable;
         runstate_sync(v, arch::now_ns());
+        kick_idle_cpu();
+    }
+}
+
+void vcpu_kick(Vcpu* v) {
+    for (unsigned id = 0; id < arch::nr_cpus_registered(); id++) {
+        CpuInfo* ci = arch::cpu_by_id(id);
+        if (ci && ci->current == v && ci != cpu_info()) arch::kick_cpu(id);
     }
 }
 
@@ -175,6 +199,7 @@ void scheduler_tick() {
 
 extern "C" void prepare_guest_return() {
     CpuInfo* ci = cpu_info();
+    if (!hv_lock_held()) hv_lock_acquire(); // first run of a CPU, IRET-fault path
     for (;;) {
         Vcpu* cur = ci->current;
         Vcpu* next = pick_next(cur);
@@ -185,7 +210,11 @@ extern "C" void prepare_guest_return() {
             }
             start_slice(nullptr);
             timer_reprogram();
-            arch::sti_hlt(); // an interrupt may wake a vCPU
+            ci->idle = 1;
+            hv_lock_release();
+            arch::sti_hlt(); // a timer or a kick may make a vCPU runnable
+            hv_lock_acquire();
+            ci->idle = 0;
             continue;
         }
         if (next != cur) {
@@ -199,6 +228,7 @@ extern "C" void prepare_guest_return() {
         if (can_run(next) && domain_runs(next)) {
             start_slice(next);
             timer_reprogram();
+            hv_lock_release();
             return;
         }
     }

@@ -15,6 +15,9 @@ void vcpu_block(Vcpu* v);
 void vcpu_poll(Vcpu* v, u64 deadline_ns);
 // VCPUOP_down / domain teardown: v stops, its timers with it.
 void vcpu_down(Vcpu* v);
+// If v runs on another CPU, makes that CPU re-enter the hypervisor (to
+// deliver an event to v).
+void vcpu_kick(Vcpu* v);
 // SCHEDOP_yield: let other runnable vCPUs go first.
 void vcpu_yield(Vcpu* v);
 // Timer interrupt: runs this CPU's expired timers (time slices, guest

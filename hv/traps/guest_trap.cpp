@@ -4,9 +4,11 @@
 #include "hv/arch/x86_64/apic.hpp"
 #include "hv/arch/x86_64/cpu.hpp"
 #include "hv/arch/x86_64/debugregs.hpp"
+#include "hv/arch/x86_64/ipi.hpp"
 #include "hv/arch/x86_64/percpu.hpp"
 #include "hv/domain/domain.hpp"
 #include "hv/kernel/log.hpp"
+#include "hv/sched/hv_lock.hpp"
 #include "hv/sched/schedule.hpp"
 #include "hv/traps/bounce.hpp"
 #include "hv/traps/cpuid_policy.hpp"
@@ -81,23 +83,32 @@ void handle_debug(Vcpu* v) {
 
 } // namespace
 
-extern "C" void hv_guest_trap(Regs* frame) {
+// Returns non-zero when the trap was handled without the hypervisor lock
+// and the same guest context resumes directly (entry.S); otherwise the lock
+// is held and the exit goes through the scheduler.
+extern "C" int hv_guest_trap(Regs* frame) {
     CpuInfo* ci = cpu_info();
+    unsigned vec = frame->entry_vector;
+    if (vec == arch::kFlushVector) {
+        arch::service_tlb_flush();
+        arch::apic_eoi();
+        return 1;
+    }
+    hv_lock_acquire();
     // Traps on an IST stack (#DB, NMI, #MC, #DF) carry their frame there.
     if (frame != &ci->guest_regs) ci->guest_regs = *frame;
     Regs& r = ci->guest_regs;
     Vcpu* v = ci->current;
     if (!v) panic("trap %u from guest context with no current vCPU", r.entry_vector);
 
-    unsigned vec = r.entry_vector;
     if (vec >= 32) {
         if (vec == arch::kTimerVector) {
             arch::apic_timer_interrupt();
             scheduler_tick();
         } else if (vec != arch::kSpuriousVector) {
-            arch::apic_eoi();
+            arch::apic_eoi(); // a kick: the exit path delivers what is pending
         }
-        return;
+        return 0;
     }
     switch (vec) {
     case 1:
@@ -132,4 +143,5 @@ extern "C" void hv_guest_trap(Regs* frame) {
             inject_trap(v, vec);
         break;
     }
+    return 0;
 }

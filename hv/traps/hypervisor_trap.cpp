@@ -3,9 +3,11 @@
 #include "hv/arch/x86_64/cpu.hpp"
 #include "hv/arch/x86_64/debugregs.hpp"
 #include "hv/arch/x86_64/extable.hpp"
+#include "hv/arch/x86_64/ipi.hpp"
 #include "hv/arch/x86_64/percpu.hpp"
 #include "hv/domain/domain.hpp"
 #include "hv/kernel/log.hpp"
+#include "hv/sched/hv_lock.hpp"
 #include "hv/sched/schedule.hpp"
 #include "hv/traps/bounce.hpp"
 
@@ -39,6 +41,7 @@ namespace {
 [[noreturn]] void guest_iret_fault(const Regs& fault) {
     CpuInfo* ci = cpu_info();
     Regs gprs = fault; // copy first: the fault frame overlaps guest_regs
+    hv_lock_acquire(); // dropped before the faulting IRET
     Regs& g = ci->guest_regs;
     g.r15 = gprs.r15, g.r14 = gprs.r14, g.r13 = gprs.r13, g.r12 = gprs.r12;
     g.rbp = gprs.rbp, g.rbx = gprs.rbx, g.r11 = gprs.r11, g.r10 = gprs.r10;
@@ -52,9 +55,18 @@ namespace {
 
 extern "C" void hv_hypervisor_trap(Regs* r) {
     unsigned vec = r->entry_vector;
+    // Interrupts reach the hypervisor only in the idle loop, where this CPU
+    // does not hold the hypervisor lock.
     if (vec == arch::kTimerVector) {
         arch::apic_timer_interrupt();
+        hv_lock_acquire();
         scheduler_tick();
+        hv_lock_release();
+        return;
+    }
+    if (vec == arch::kFlushVector) {
+        arch::service_tlb_flush();
+        arch::apic_eoi();
         return;
     }
     if (vec == arch::kSpuriousVector) return;

@@ -7,7 +7,7 @@
 TEST_CASE("spinlock serialises increments from several threads", "[spinlock]") {
     Spinlock lock;
     u64 counter = 0;
-    constexpr int kThreads = 4, kIters = 20000;
+    constexpr int kThreads = 2, kIters = 5000;
     std::vector<std::thread> threads;
     for (int t = 0; t < kThreads; t++)
         threads.emplace_back([&] {
@@ -16,7 +16,8 @@ TEST_CASE("spinlock serialises increments from several threads", "[spinlock]") {
                 counter = counter + 1; // a data race without the lock
             }
         });
-    for (auto& t : threads) t.join();
+    for (auto& t : threads)
+        t.join();
     CHECK(counter == u64{kThreads} * kIters);
     CHECK_FALSE(lock.is_locked());
 }
@@ -30,7 +31,8 @@ TEST_CASE("try_lock fails while held and lock_polling polls while waiting", "[sp
         lock.lock_polling([&] { polls++; });
         lock.unlock();
     });
-    while (polls == 0) std::this_thread::yield();
+    while (polls == 0)
+        std::this_thread::yield();
     lock.unlock();
     waiter.join();
     CHECK(polls > 0);

@@ -116,6 +116,9 @@ void send_ipi(u32 dest_apic_id, u32 icr_low) {
 void apic_send_init(u32 dest) {
     send_ipi(dest, 0x00004500);
 }
+void apic_send_fixed(u32 dest, u8 vector) {
+    send_ipi(dest, 0x00004000 | vector);
+}
 void apic_send_startup(u32 dest, u8 page) {
     send_ipi(dest, 0x00004600 | page);
 }

@@ -20,6 +20,8 @@ void apic_init_ap();
 // INIT and STARTUP inter-processor interrupts (SDM Vol. 3A §8.4.4.1).
 void apic_send_init(u32 apic_id);
 void apic_send_startup(u32 apic_id, u8 vector_page);
+// A fixed-delivery IPI of `vector` to one CPU.
+void apic_send_fixed(u32 apic_id, u8 vector);
 // Arms the timer to fire once after ns nanoseconds (0 disarms it). Delays
 // beyond the counter's range fire early; the caller then re-arms.
 void apic_timer_oneshot(u64 ns);

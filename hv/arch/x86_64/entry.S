@@ -97,7 +97,14 @@ trap_common:
     testb $3, REGS_OFF_CS(%rsp)
     jz 1f
     call hv_guest_trap
-    jmp exit_to_guest
+    /* Non-zero: handled without the hypervisor lock (TLB shootdown);
+     * resume the same guest directly. rsp is &guest_regs (never an IST
+     * vector). */
+    test %eax, %eax
+    jz exit_to_guest
+    POP_GPRS
+    add $8, %rsp
+    jmp iret_to_guest
 1:  /* Trap taken in the hypervisor: handle on this stack and resume. */
     call hv_hypervisor_trap
     POP_GPRS

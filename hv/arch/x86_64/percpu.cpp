@@ -1,6 +1,7 @@
 #include "hv/arch/x86_64/percpu.hpp"
 
 #include "hv/arch/x86_64/cpu.hpp"
+#include "hv/arch/x86_64/ipi.hpp"
 #include "hv/arch/x86_64/paging.hpp"
 #include "hv/kernel/log.hpp"
 #include "hv/kernel/memory.hpp"
@@ -35,7 +36,6 @@ bool g_idt_built = false;
 
 constexpr unsigned kGdtWindowPages = 16;
 constexpr unsigned kReservedGdtPage = 14;
-constexpr unsigned kMaxCpus = 64;
 
 // The per-CPU reserved GDT page (page 14 of the window) and its contents.
 u64* g_reserved_gdt[kMaxCpus];
@@ -131,6 +131,8 @@ void cpu_init(unsigned cpu_id, void* stack_block) {
     memset(ci, 0, sizeof *ci);
     ci->cpu_id = cpu_id;
     ci->guest_regs_end = reinterpret_cast<u64>(&ci->guest_regs + 1);
+    ci->apic_id = cpuid(1).ebx >> 24; // initial APIC id, without the LAPIC mapped
+    register_cpu(ci);
     Tss& tss = g_tss[cpu_id];
     memset(&tss, 0, sizeof tss);
     tss.rsp[0] = ci->guest_regs_end;

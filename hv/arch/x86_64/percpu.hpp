@@ -35,7 +35,10 @@ struct CpuInfo {
     u64 guest_regs_end;      // %gs:REGS_SIZE+8, the rsp that SYSCALL entry loads
     u32 cpu_id;
     u32 apic_id;
-    Vcpu* current; // the vCPU whose state is in guest_regs (null: idle)
+    Vcpu* current;     // the vCPU whose state is in guest_regs (null: idle)
+    u32 flush_pending; // another CPU asked this one to flush its TLB
+    u32 idle;          // halted in the idle loop (kick it to run a vCPU)
+    u64 pad1;
 };
 static_assert(sizeof(CpuInfo) % 16 == 0);
 static_assert(sizeof(CpuInfo) == CPUINFO_SIZE);

@@ -9,6 +9,7 @@
 #include "hv/kernel/log.hpp"
 #include "hv/lib/string.hpp"
 #include "hv/mm/machine_mm.hpp"
+#include "hv/sched/schedule.hpp"
 
 extern "C" const char ap_trampoline_start[], ap_trampoline_end[], ap_mailbox[];
 
@@ -96,9 +97,10 @@ unsigned cpus_online() {
     u32 apic_id = ci->apic_id;
     cpu_init(id, block);
     apic_init_ap();
-    LOG_INFO("CPU %u (APIC id %u) online, parked until SMP scheduling", id, apic_id);
+    LOG_INFO("CPU %u (APIC id %u) online", id, apic_id);
     __atomic_store_n(&g_ap_started, id, __ATOMIC_RELEASE);
-    halt_forever();
+    // Join the scheduler: idle until a vCPU is runnable.
+    exit_to_guest();
 }
 
 unsigned smp_boot_aps() {
