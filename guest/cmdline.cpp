@@ -53,6 +53,15 @@ bool parse_word(Word word, BootOptions& out) {
         out.timer = true;
         return true;
     }
+    if (word.starts_with("start=")) {
+        DomUSpec spec;
+        if (out.scenario.count == kMaxDomUs || !parse_domu_spec(word.text + 6, word.len - 6, spec))
+            return false;
+        out.scenario.domus[out.scenario.count++] = spec;
+        return true;
+    }
+    if (word.starts_with("churn="))
+        return parse_churn_spec(word.text + 6, word.len - 6, out.scenario);
     if (word.starts_with("shutdown=")) return parse_shutdown(word.after(9), out);
     if (word.starts_with("fault=")) return parse_fault(word.after(6), out);
     return false;

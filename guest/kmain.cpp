@@ -9,6 +9,7 @@
 #include "guest/shared_info.hpp"
 #include "guest/shutdown.hpp"
 #include "guest/timer.hpp"
+#include "guest/toolstack.hpp"
 #include "guest/traps.hpp"
 #include "hv/abi/errno.hpp"
 #include "hv/abi/xen.hpp"
@@ -139,6 +140,7 @@ extern "C" [[noreturn]] void kmain(const xen::StartInfo* start_info) {
         printk("Glasshouse guest: trap table registered (vectors 0-%u)\n", kHandledVectors - 1);
     }
     if (options.timer && !run_timer_test()) shutdown(xen::SHUTDOWN_crash);
+    if (options.scenario.count || options.scenario.churn_count) run_scenario(options.scenario);
     if (options.fault != Fault::none) {
         provoke_fault(options.fault);
         printk("Glasshouse guest: recovered from fault=%s\n", fault_name(options.fault));

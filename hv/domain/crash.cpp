@@ -2,10 +2,14 @@
 
 #include "hv/abi/hypercalls.hpp"
 #include "hv/arch/x86_64/percpu.hpp"
+#include "hv/core/evtchn/virq.hpp"
 #include "hv/domain/domain.hpp"
+#include "hv/domain/domain_alloc.hpp"
+#include "hv/evtchn/evtchn.hpp"
 #include "hv/kernel/log.hpp"
 #include "hv/kernel/shutdown.hpp"
 #include "hv/lib/format.hpp"
+#include "hv/sched/schedule.hpp"
 
 #include <cstdarg>
 
@@ -38,6 +42,16 @@ const char* reason_name(unsigned reason) {
         machine_exit(MachineExit::crash);
     }
 }
+// Only this domain stops: its vCPUs are descheduled (those running on
+// other CPUs at their next entry, kicked now) and domain 0 learns of it
+// through VIRQ_DOM_EXC; every other domain keeps running.
+void stop_domain_and_tell_dom0(Domain* d) {
+    for (unsigned i = 0; i < d->nr_vcpus; i++) {
+        d->vcpus[i].state = VcpuState::offline;
+        vcpu_kick(&d->vcpus[i]);
+    }
+    if (Domain* dom0 = domain_lookup(0)) evtchn_send_virq(dom0, VIRQ_DOM_EXC, 0);
+}
 } // namespace
 
 void dump_guest_registers(const Regs& r) {
@@ -66,16 +80,14 @@ void domain_crash(Domain* d, const char* fmt, ...) {
     }
     d->state = DomainState::crashed;
     d->shutdown_reason = xen::SHUTDOWN_crash;
-    for (unsigned i = 0; i < d->nr_vcpus; i++)
-        d->vcpus[i].state = VcpuState::offline;
     if (d->id == 0) end_machine_for_dom0(xen::SHUTDOWN_crash);
+    stop_domain_and_tell_dom0(d);
 }
 
 void domain_shutdown(Domain* d, unsigned reason) {
     LOG_INFO("domain %u shut down: %s", d->id, reason_name(reason));
     d->state = DomainState::shutdown;
     d->shutdown_reason = reason;
-    for (unsigned i = 0; i < d->nr_vcpus; i++)
-        d->vcpus[i].state = VcpuState::offline;
     if (d->id == 0) end_machine_for_dom0(reason);
+    stop_domain_and_tell_dom0(d);
 }

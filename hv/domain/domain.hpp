@@ -31,6 +31,13 @@ struct Domain {
     EvtchnTable* evtchn = nullptr; // constructed in evtchn_storage by evtchn_init_domain
     alignas(EvtchnTable) u8 evtchn_storage[sizeof(EvtchnTable)];
 
+    u32 pause_count = 0; // runs only at 0 (DOMCTL_pausedomain; created paused)
+    u32 weight = 256, cap = 0; // scheduling parameters (proportional share)
+
+    // domU rings for domain 0's backends (builder-allocated).
+    u64 console_mfn = 0, store_mfn = 0;
+    u32 console_port = 0, store_port = 0;
+
     char cmdline[xen::MAX_GUEST_CMDLINE] = {};
     bool console_at_line_start = true;
     const char* hv_cmdline = ""; // shown to privileged domains (XENVER_commandline)

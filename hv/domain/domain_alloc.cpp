@@ -1,5 +1,6 @@
 #include "hv/domain/domain_alloc.hpp"
 
+#include "hv/arch/x86_64/paging.hpp"
 #include "hv/kernel/log.hpp"
 #include "hv/mm/machine_mm.hpp"
 
@@ -23,6 +24,15 @@ Domain* domain_alloc(u16 id) {
     }
     g_domains[id] = d;
     return d;
+}
+
+void domain_release_struct(Domain* d) {
+    u16 id = d->id;
+    if (id < kMaxDomains && g_domains[id] == d) g_domains[id] = nullptr;
+    u64 pages = page_round_up(sizeof(Domain)) >> kPageShift;
+    u64 first = arch::virt_to_phys(d) >> kPageShift;
+    d->~Domain();
+    free_hv_frames(first, pages);
 }
 
 Domain* domain_lookup(u16 id) {

@@ -5,3 +5,6 @@
 
 Domain* domain_alloc(u16 id);
 Domain* domain_lookup(u16 id);
+// Removes d from the registry and frees its storage. The caller has
+// released everything the domain held.
+void domain_release_struct(Domain* d);

@@ -62,6 +62,12 @@ class BuilderWriter final : public GuestMemoryWriter {
     const FrameList& f_;
 };
 
+void discard_shared_info(Domain* d) {
+    free_hv_frames(d->shared_info_mfn, 1);
+    d->shared_info_mfn = 0;
+    d->shared_info = nullptr;
+}
+
 void release_frames(FrameList& f, u64 allocated) {
     for (u64 i = 0; i < allocated; i++) {
         (void)frame_table().assign(f.mfns[i], 1, mm::kOwnerFree);
@@ -117,6 +123,32 @@ void fill_start_info(Domain* d, const PvBuildRequest& req, const BuildLayout& l,
     si->nr_pt_frames = l.nr_pt_frames;
     si->mfn_list = l.p2m_start;
     copy_string(si->cmd_line, sizeof si->cmd_line, req.cmdline);
+    if (!req.hardware_domain) {
+        si->console.domU.mfn = d->console_mfn;
+        si->console.domU.evtchn = d->console_port;
+        si->store_mfn = d->store_mfn;
+        si->store_evtchn = d->store_port;
+    }
+}
+
+// A domU's console and xenstore rings: the last two pages of its memory
+// (outside the initial mapping, as Xen's toolstack places them), each with
+// an unbound event channel that domain 0's backends bind to.
+LoadStatus setup_domu_rings(Domain* d, const BuildLayout& l, const FrameList& f) {
+    if (l.mapped_pages() + 2 > f.count)
+        return LoadStatus::fail(XEN_ENOMEM,
+                                "no pages left for the console and store rings "
+                                "(%lu pages, %lu mapped)",
+                                f.count, l.mapped_pages());
+    auto console = d->evtchn->alloc_unbound(0);
+    auto store = d->evtchn->alloc_unbound(0);
+    if (!console.ok() || !store.ok())
+        return LoadStatus::fail(XEN_ENOSPC, "no event channels for the console and store");
+    d->console_mfn = f.mfns[f.count - 1];
+    d->store_mfn = f.mfns[f.count - 2];
+    d->console_port = *console;
+    d->store_port = *store;
+    return {};
 }
 
 void setup_boot_vcpu(Domain* d, const BuildLayout& l, u64 l4_mfn) {
@@ -184,7 +216,7 @@ LoadStatus build_pv_domain(Domain* d, const PvBuildRequest& req) {
     LoadStatus copied = copy_pv_segments(img, writer);
     if (!copied.ok()) {
         release_frames(frames, frames.count);
-        free_hv_frames(d->shared_info_mfn, 1);
+        discard_shared_info(d);
         return copied;
     }
     if (layout.hypercall_page.present)
@@ -193,6 +225,14 @@ LoadStatus build_pv_domain(Domain* d, const PvBuildRequest& req) {
     for (u64 pfn = 0; pfn < req.nr_pages; pfn++) {
         u64 va = layout.p2m_start + pfn * 8;
         frames.frame_at_va(layout, va)[(va & (kPageSize - 1)) / 8] = frames.mfns[pfn];
+    }
+    if (!req.hardware_domain) {
+        LoadStatus rings = setup_domu_rings(d, layout, frames);
+        if (!rings.ok()) {
+            release_frames(frames, frames.count);
+            discard_shared_info(d);
+            return rings;
+        }
     }
     fill_start_info(d, req, layout, frames);
     // Cannot fail: the layout only names PFNs inside the initial mapping.
@@ -205,7 +245,7 @@ LoadStatus build_pv_domain(Domain* d, const PvBuildRequest& req) {
     if (!pinned.ok() || !page_types().get_base_pointer(l4_mfn, d->mm).ok()) {
         if (pinned.ok()) (void)page_types().unpin(l4_mfn, d->mm);
         release_frames(frames, frames.count);
-        free_hv_frames(d->shared_info_mfn, 1);
+        discard_shared_info(d);
         return LoadStatus::fail(XEN_EINVAL, "bootstrap page tables failed validation (%s)",
                                 xen_errno_name(pinned.error()));
     }

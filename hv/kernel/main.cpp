@@ -20,6 +20,13 @@ extern "C" char __bss_start[], __bss_end[];
 
 namespace {
 mb::BootInfo g_boot;
+} // namespace
+
+const mb::BootInfo& mb::boot_info() {
+    return g_boot;
+}
+
+namespace {
 
 void apply_log_level(const char* cmdline) {
     char val[16];

@@ -57,6 +57,10 @@ struct BootInfo {
     u64 top_of_ram = 0;
 };
 
+// The boot information hv_main parsed (modules stay where the loader put
+// them; their frames are never handed out).
+const BootInfo& boot_info();
+
 // Parses the Multiboot information at physical mbi (reachable through
 // phys_to_virt). Panics on a malformed structure from the boot loader.
 void parse(u64 mbi, BootInfo& out);

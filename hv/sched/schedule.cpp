@@ -3,6 +3,7 @@
 #include "hv/arch/x86_64/apic.hpp"
 #include "hv/arch/x86_64/cpu.hpp"
 #include "hv/arch/x86_64/ipi.hpp"
+#include "hv/arch/x86_64/paging.hpp"
 #include "hv/arch/x86_64/percpu.hpp"
 #include "hv/arch/x86_64/segments.hpp"
 #include "hv/domain/domain.hpp"
@@ -66,7 +67,7 @@ bool can_run(const Vcpu* v) {
 }
 
 bool domain_runs(const Vcpu* v) {
-    return v->domain->state == DomainState::running;
+    return v->domain->state == DomainState::running && v->domain->pause_count == 0;
 }
 
 Vcpu* pick_next(Vcpu* current) {
@@ -207,6 +208,9 @@ extern "C" void prepare_guest_return() {
             if (cur) {
                 save_vcpu(ci, cur);
                 ci->current = nullptr;
+                // Idle on the hypervisor's own page table: the last guest's
+                // tables may be freed (domain destruction) while we halt.
+                arch::write_cr3(arch::hv_l4_phys());
             }
             start_slice(nullptr);
             timer_reprogram();

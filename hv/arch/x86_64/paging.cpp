@@ -48,8 +48,9 @@ bool direct_map_ready() {
 
 u64 virt_to_phys(const void* va) {
     u64 v = reinterpret_cast<u64>(va);
-    if (v >= HV_IMAGE_VIRT_OFFSET) return v - HV_IMAGE_VIRT_OFFSET;
+    // The direct map lies above the image window: test it first.
     if (v >= HV_DIRECTMAP_START && v < HV_DIRECTMAP_END) return v - HV_DIRECTMAP_START;
+    if (v >= HV_IMAGE_VIRT_OFFSET && v < HV_DIRECTMAP_START) return v - HV_IMAGE_VIRT_OFFSET;
     panic("virt_to_phys of %p: not an image or direct-map address", va);
 }
 

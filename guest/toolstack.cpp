@@ -1,0 +1,224 @@
+#include "guest/toolstack.hpp"
+
+#include "guest/arch/x86_64/hypercall.hpp"
+#include "guest/console.hpp"
+#include "guest/shared_info.hpp"
+#include "hv/abi/domctl.hpp"
+#include "hv/abi/errno.hpp"
+#include "hv/abi/event_channel.hpp"
+#include "hv/lib/string.hpp"
+
+namespace guest {
+
+namespace {
+
+constexpr u32 kVirqDomExc = 3;
+constexpr u64 kMaxImage = 2ull << 20;
+// Domain images are read here before the hypervisor copies them.
+alignas(4096) u8 g_image[kMaxImage];
+
+long domctl(xen::Domctl& op) {
+    op.interface_version = xen::GLASS_DOMCTL_INTERFACE_VERSION;
+    return hypercall1<xen::HC_domctl>(reinterpret_cast<u64>(&op));
+}
+
+const char* err(long rc) {
+    return xen_errno_name(static_cast<XenErrno>(-rc));
+}
+
+const char* args_of(const char* module_string) {
+    while (*module_string && *module_string != ' ')
+        module_string++;
+    while (*module_string == ' ')
+        module_string++;
+    return module_string;
+}
+
+long destroy_domain(u16 domid) {
+    xen::Domctl op{};
+    op.cmd = xen::DOMCTL_destroydomain;
+    op.domain = domid;
+    return domctl(op);
+}
+
+// Returns the new domain id, or a negative errno. Left paused unless `run`.
+long create_domu(const DomUSpec& spec, bool run);
+
+long start_domu(const DomUSpec& spec) {
+    return create_domu(spec, true);
+}
+
+void churn(u32 module, u32 count) {
+    for (u32 i = 0; i < count; i++) {
+        long id = create_domu({module, 16, 1}, false);
+        if (id < 0) {
+            printk("Glasshouse toolstack: churn %u: create failed: %s\n", i, err(id));
+            return;
+        }
+        if (long rc = destroy_domain(static_cast<u16>(id))) {
+            printk("Glasshouse toolstack: churn %u: destroy failed: %s\n", i, err(rc));
+            return;
+        }
+    }
+    printk("Glasshouse toolstack: churn: %u domains created and destroyed\n", count);
+}
+
+long create_domu(const DomUSpec& spec, bool run) {
+    xen::Domctl op{};
+    op.cmd = xen::DOMCTL_glass_boot_module;
+    op.u.module.index = spec.module;
+    if (long rc = domctl(op)) return rc;
+    u64 size = op.u.module.size;
+    char module_string[sizeof op.u.module.cmdline + 1] = {};
+    memcpy(module_string, op.u.module.cmdline, sizeof op.u.module.cmdline);
+    if (size > kMaxImage) return -XEN_E2BIG;
+
+    op = {};
+    op.cmd = xen::DOMCTL_glass_read_module;
+    op.u.read = {spec.module, 0, 0, reinterpret_cast<u64>(g_image), size};
+    if (long rc = domctl(op)) return rc;
+
+    op = {};
+    op.cmd = xen::DOMCTL_createdomain;
+    op.u.create.max_vcpus = spec.vcpus;
+    op.u.create.max_pages = u64{spec.mem_mib} << 8;
+    if (long rc = domctl(op)) return rc;
+    u16 domid = op.domain;
+
+    const char* args = args_of(module_string);
+    op = {};
+    op.cmd = xen::DOMCTL_glass_build_pv;
+    op.domain = domid;
+    op.u.build.image = reinterpret_cast<u64>(g_image);
+    op.u.build.image_size = size;
+    op.u.build.cmdline = reinterpret_cast<u64>(args);
+    if (long rc = domctl(op)) {
+        destroy_domain(domid);
+        return rc;
+    }
+    if (!run) return domid;
+    printk("Glasshouse toolstack: d%u built from module %u ('%s'), %u MiB, %u vCPU(s), "
+           "console port %lu\n",
+           domid, spec.module, module_string, spec.mem_mib, spec.vcpus, op.u.build.console_port);
+
+    op = {};
+    op.cmd = xen::DOMCTL_unpausedomain;
+    op.domain = domid;
+    if (long rc = domctl(op)) return rc;
+    return domid;
+}
+
+const char* state_name(u8 state, u8 reason) {
+    if (state == xen::DOMINFO_crashed) return "crashed";
+    if (state != xen::DOMINFO_shutdown) return "running";
+    switch (reason) {
+    case xen::SHUTDOWN_poweroff:
+        return "poweroff";
+    case xen::SHUTDOWN_reboot:
+        return "reboot";
+    case xen::SHUTDOWN_crash:
+        return "crash";
+    default:
+        return "shutdown";
+    }
+}
+
+long bind_dom_exc() {
+    xen::EvtchnBindVirq bind{kVirqDomExc, 0, 0};
+    long rc = event_channel_op(xen::EVTCHNOP_bind_virq, &bind);
+    return rc ? rc : static_cast<long>(bind.port);
+}
+
+// Sleeps until `port` is pending, then clears it.
+void wait_for(u32 port) {
+    xen::SchedPoll poll{reinterpret_cast<u64>(&port), 1, 0, 0};
+    sched_op(xen::SCHEDOP_poll, &poll);
+    if (xen::SharedInfo* s = shared_info())
+        __atomic_fetch_and(&s->evtchn_pending[port / 64], ~(1ull << (port % 64)), __ATOMIC_SEQ_CST);
+}
+
+} // namespace
+
+bool parse_domu_spec(const char* text, usize len, DomUSpec& out) {
+    u32 fields[3] = {};
+    unsigned field = 0;
+    bool digits = false;
+    for (usize i = 0; i < len; i++) {
+        char c = text[i];
+        if (c == ':' && digits && field < 2) {
+            field++;
+            digits = false;
+        } else if (c >= '0' && c <= '9' && fields[field] < 100000) {
+            fields[field] = fields[field] * 10 + static_cast<u32>(c - '0');
+            digits = true;
+        } else {
+            return false;
+        }
+    }
+    if (field != 2 || !digits || fields[1] == 0 || fields[2] == 0) return false;
+    out = {fields[0], fields[1], fields[2]};
+    return true;
+}
+
+bool parse_churn_spec(const char* text, usize len, Scenario& out) {
+    u32 v[2] = {};
+    unsigned field = 0;
+    for (usize i = 0; i < len; i++) {
+        if (text[i] == ':' && field == 0) {
+            field = 1;
+        } else if (text[i] >= '0' && text[i] <= '9' && v[field] < 100000) {
+            v[field] = v[field] * 10 + static_cast<u32>(text[i] - '0');
+        } else {
+            return false;
+        }
+    }
+    if (field != 1 || v[1] == 0) return false;
+    out.churn_module = v[0];
+    out.churn_count = v[1];
+    return true;
+}
+
+void run_scenario(const Scenario& s) {
+    if (s.churn_count) churn(s.churn_module, s.churn_count);
+    long port = bind_dom_exc();
+    if (port < 0) {
+        printk("Glasshouse toolstack: cannot bind VIRQ_DOM_EXC: %s\n", err(port));
+        return;
+    }
+    u16 ids[kMaxDomUs];
+    bool live[kMaxDomUs] = {};
+    unsigned running = 0;
+    for (unsigned i = 0; i < s.count; i++) {
+        long id = start_domu(s.domus[i]);
+        if (id < 0) {
+            printk("Glasshouse toolstack: starting module %u failed: %s\n", s.domus[i].module,
+                   err(id));
+            continue;
+        }
+        ids[i] = static_cast<u16>(id);
+        live[i] = true;
+        running++;
+    }
+    while (running) {
+        wait_for(static_cast<u32>(port));
+        for (unsigned i = 0; i < s.count; i++) {
+            if (!live[i]) continue;
+            xen::Domctl op{};
+            op.cmd = xen::DOMCTL_getdomaininfo;
+            op.domain = ids[i];
+            if (domctl(op) || op.domain != ids[i]) continue;
+            u8 state = op.u.info.state;
+            if (state != xen::DOMINFO_shutdown && state != xen::DOMINFO_crashed) continue;
+            printk("Glasshouse toolstack: d%u exited: %s (%lu pages, %lu us of CPU)\n", ids[i],
+                   state_name(state, op.u.info.shutdown_reason), op.u.info.nr_pages,
+                   op.u.info.cpu_time_ns / 1000);
+            long rc = destroy_domain(ids[i]);
+            printk("Glasshouse toolstack: d%u destroyed: %s\n", ids[i], rc ? err(rc) : "ok");
+            live[i] = false;
+            running--;
+        }
+    }
+    printk("Glasshouse toolstack: all domUs finished\n");
+}
+
+} // namespace guest

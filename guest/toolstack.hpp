@@ -1,0 +1,40 @@
+// Domain 0's toolstack: starts the domUs a scenario names on the command
+// line, through the hypervisor's control interface (hv/abi/domctl.hpp), and
+// reports how each one ends.
+//   start=M:MEM:VCPUS   build a domU from boot module M (its string's
+//                       arguments become the domU's command line) with MEM
+//                       MiB and VCPUS vCPUs; repeatable
+//   churn=M:N           create and build N domains from module M, destroying
+//                       each at once (the hypervisor must leak nothing)
+#pragma once
+
+#include "hv/lib/types.hpp"
+
+namespace guest {
+
+constexpr unsigned kMaxDomUs = 8;
+
+struct DomUSpec {
+    u32 module;
+    u32 mem_mib;
+    u32 vcpus;
+};
+
+struct Scenario {
+    DomUSpec domus[kMaxDomUs];
+    unsigned count = 0;
+    u32 churn_module = 0;
+    u32 churn_count = 0;
+};
+
+// Parses "M:MEM:VCPUS"; false if malformed.
+bool parse_domu_spec(const char* text, usize len, DomUSpec& out);
+
+// Parses "M:N" for churn=; false if malformed.
+bool parse_churn_spec(const char* text, usize len, Scenario& out);
+
+// Starts every domU of the scenario, waits until all have shut down or
+// crashed, destroys them, and prints one line per event.
+void run_scenario(const Scenario& s);
+
+} // namespace guest

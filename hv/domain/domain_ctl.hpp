@@ -1,0 +1,20 @@
+// Domain life cycle as domain 0's control interface drives it: create,
+// build, pause, unpause, information. (Destruction: domain_destroy.hpp.)
+#pragma once
+
+#include "hv/abi/domctl.hpp"
+#include "hv/core/elf/load_status.hpp"
+#include "hv/domain/domain.hpp"
+#include "hv/lib/result.hpp"
+
+// A new, empty domain (state building, paused once). XEN_EINVAL for bad
+// parameters, XEN_ENOSPC when no domain id is free, XEN_ENOMEM.
+[[nodiscard]] Result<Domain*> domain_create(const xen::DomctlCreate& params);
+// Builds a created domain from an ELF image in hypervisor memory.
+[[nodiscard]] LoadStatus domain_build(Domain* d, const u8* image, u64 size, const char* cmdline);
+// Frees a domain that never ran (creation or build failed).
+void domain_free_unbuilt(Domain* d);
+
+void domain_pause(Domain* d);
+[[nodiscard]] Status domain_unpause(Domain* d);
+void domain_fill_info(const Domain* d, xen::DomctlInfo& out);

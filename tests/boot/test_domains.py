@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""Domains built and run by domain 0's toolstack through the control
+interface (guest/toolstack.hpp): domUs run in parallel, a crash stays inside
+its domain, domain 0 learns of every exit, and nothing leaks."""
+
+import os
+import re
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from test_guest_boot import GUEST, BootCase  # noqa: E402
+
+
+class Domains(BootCase):
+    def run_dom0(self, dom0_args, domus, timeout=None):
+        self.require(GUEST, "guest kernel", "guest.elf")
+        modules = [(GUEST, dom0_args)] + domus
+        kw = {"timeout": timeout} if timeout else {}
+        return self.boot(modules, **kw)
+
+    def test_domus_run_and_a_crash_stays_in_its_domain(self):
+        r = self.run_dom0("start=1:16:1 start=2:16:1 start=3:16:2",
+                          [(GUEST, "shutdown=poweroff"), (GUEST, "fault=pf"),
+                           (GUEST, "shutdown=reboot")])
+        self.assertExit(r, "poweroff")
+        for d in (1, 2, 3):
+            self.assertInLog(r, f"(d{d}) Glasshouse guest: hello from domain {d}")
+        self.assertInLog(r, "hv: ERROR: domain 2 crashed: unhandled #PF")
+        self.assertInLog(r, "Glasshouse toolstack: d1 exited: poweroff")
+        self.assertInLog(r, "Glasshouse toolstack: d2 exited: crashed")
+        self.assertInLog(r, "Glasshouse toolstack: d3 exited: reboot")
+        self.assertInLog(r, "Glasshouse toolstack: all domUs finished")
+        self.assertInLog(r, "(d3) Glasshouse guest: shutting down (reboot)")
+
+    def test_create_and_destroy_100_domains_leaks_nothing(self):
+        r = self.run_dom0("churn=1:100", [(GUEST, "")], timeout=120)
+        self.assertExit(r, "poweroff")
+        self.assertInLog(r, "Glasshouse toolstack: churn: 100 domains created and destroyed")
+        free = [int(m) for m in re.findall(r"destroyed \(0 frame\(s\) still referenced "
+                                           r"elsewhere\); (\d+) frames free", r.serial_log)]
+        self.assertEqual(len(free), 100, r.serial_log[-2000:])
+        self.assertEqual(min(free), max(free), f"free frames drift: {free[0]} .. {free[-1]}")
+
+    def test_bad_domu_image_is_refused_and_leaks_nothing(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            junk = os.path.join(tmp, "junk.elf")
+            with open(junk, "wb") as f:
+                f.write(b"\x7fELF" + bytes(range(256)) * 8)
+            # churn first (one good domain built and destroyed), then the bad one.
+            r = self.run_dom0("churn=1:1 start=2:16:1", [(GUEST, ""), (junk, "")])
+        self.assertExit(r, "poweroff")
+        self.assertInLog(r, "Glasshouse toolstack: starting module 2 failed:")
+        self.assertRegex(r.serial_log, r"hv: WARN: d0: domain \d+ image refused: ELF")
+        free = re.findall(r"destroyed \(\d+ frame\(s\) still referenced elsewhere\); "
+                          r"(\d+) frames free", r.serial_log)
+        self.assertEqual(len(free), 2, r.serial_log[-2000:])
+        self.assertEqual(free[0], free[1], "the refused build left frames allocated")
+
+
+if __name__ == "__main__":
+    unittest.main()
