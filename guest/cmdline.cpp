@@ -60,6 +60,12 @@ bool parse_word(Word word, BootOptions& out) {
         out.scenario.domus[out.scenario.count++] = spec;
         return true;
     }
+    if (word.starts_with("measure="))
+        return parse_measure_spec(word.text + 8, word.len - 8, out.scenario);
+    if (word.is("spin")) {
+        out.spin = true;
+        return true;
+    }
     if (word.starts_with("churn="))
         return parse_churn_spec(word.text + 6, word.len - 6, out.scenario);
     if (word.starts_with("shutdown=")) return parse_shutdown(word.after(9), out);

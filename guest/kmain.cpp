@@ -9,7 +9,6 @@
 #include "guest/shared_info.hpp"
 #include "guest/shutdown.hpp"
 #include "guest/timer.hpp"
-#include "guest/toolstack.hpp"
 #include "guest/traps.hpp"
 #include "hv/abi/errno.hpp"
 #include "hv/abi/xen.hpp"
@@ -141,6 +140,11 @@ extern "C" [[noreturn]] void kmain(const xen::StartInfo* start_info) {
     }
     if (options.timer && !run_timer_test()) shutdown(xen::SHUTDOWN_crash);
     if (options.scenario.count || options.scenario.churn_count) run_scenario(options.scenario);
+    if (options.spin) {
+        printk("Glasshouse guest: spinning\n");
+        for (;;)
+            asm volatile("pause");
+    }
     if (options.fault != Fault::none) {
         provoke_fault(options.fault);
         printk("Glasshouse guest: recovered from fault=%s\n", fault_name(options.fault));

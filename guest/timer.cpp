@@ -1,13 +1,13 @@
 #include "guest/timer.hpp"
 
 #include "guest/arch/x86_64/hypercall.hpp"
+#include "guest/clock.hpp"
 #include "guest/console.hpp"
 #include "guest/shared_info.hpp"
 #include "hv/abi/errno.hpp"
 #include "hv/abi/event_channel.hpp"
 #include "hv/abi/vcpu.hpp"
 #include "hv/core/evtchn/virq.hpp"
-#include "hv/core/time/scale.hpp"
 
 namespace guest {
 namespace {
@@ -18,28 +18,6 @@ constexpr u64 kSlackNs = 500000000;
 
 long vcpu_op(int cmd, unsigned vcpu, const void* arg) {
     return hypercall3<xen::HC_vcpu_op>(static_cast<u64>(cmd), vcpu, reinterpret_cast<u64>(arg));
-}
-
-u64 rdtsc() {
-    u32 lo, hi;
-    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (static_cast<u64>(hi) << 32) | lo;
-}
-
-// System time in ns, read under the version protocol: retry while the
-// hypervisor is mid-update (odd version) or updated while we read.
-u64 system_time_ns() {
-    const volatile xen::VcpuTimeInfo& t = shared_info()->vcpu_info[0].time;
-    for (;;) {
-        u32 version = t.version;
-        asm volatile("" ::: "memory");
-        u64 stamp = t.tsc_timestamp, base = t.system_time;
-        hvtime::TimeScale s{t.tsc_to_system_mul, t.tsc_shift};
-        u64 tsc = rdtsc();
-        asm volatile("" ::: "memory");
-        if ((version & 1) == 0 && version == t.version)
-            return base + hvtime::scale_delta(tsc - stamp, s);
-    }
 }
 
 bool port_pending(u32 port) {

@@ -1,6 +1,7 @@
 #include "guest/toolstack.hpp"
 
 #include "guest/arch/x86_64/hypercall.hpp"
+#include "guest/clock.hpp"
 #include "guest/console.hpp"
 #include "guest/shared_info.hpp"
 #include "hv/abi/domctl.hpp"
@@ -82,6 +83,8 @@ long create_domu(const DomUSpec& spec, bool run) {
     op.cmd = xen::DOMCTL_createdomain;
     op.u.create.max_vcpus = spec.vcpus;
     op.u.create.max_pages = u64{spec.mem_mib} << 8;
+    op.u.create.weight = spec.weight;
+    op.u.create.cap = spec.cap;
     if (long rc = domctl(op)) return rc;
     u16 domid = op.domain;
 
@@ -137,15 +140,36 @@ void wait_for(u32 port) {
         __atomic_fetch_and(&s->evtchn_pending[port / 64], ~(1ull << (port % 64)), __ATOMIC_SEQ_CST);
 }
 
+// Lets the domUs run for `ms`, then reports the CPU time each received
+// (how the scheduler shared the machine) and destroys them.
+void measure(const u16* ids, const bool* live, unsigned n, u32 port, u32 ms) {
+    u64 deadline = system_time_ns() + u64{ms} * 1000000;
+    while (system_time_ns() < deadline) {
+        xen::SchedPoll poll{reinterpret_cast<u64>(&port), 1, 0, deadline};
+        sched_op(xen::SCHEDOP_poll, &poll);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (!live[i]) continue;
+        xen::Domctl op{};
+        op.cmd = xen::DOMCTL_getdomaininfo;
+        op.domain = ids[i];
+        if (domctl(op) == 0 && op.domain == ids[i])
+            printk("Glasshouse toolstack: d%u got %lu us of CPU in %u ms (weight %u, cap %u)\n",
+                   ids[i], op.u.info.cpu_time_ns / 1000, ms, op.u.info.weight, op.u.info.cap);
+        destroy_domain(ids[i]);
+    }
+    printk("Glasshouse toolstack: measurement done\n");
+}
+
 } // namespace
 
 bool parse_domu_spec(const char* text, usize len, DomUSpec& out) {
-    u32 fields[3] = {};
+    u32 fields[5] = {};
     unsigned field = 0;
     bool digits = false;
     for (usize i = 0; i < len; i++) {
         char c = text[i];
-        if (c == ':' && digits && field < 2) {
+        if (c == ':' && digits && field < 4) {
             field++;
             digits = false;
         } else if (c >= '0' && c <= '9' && fields[field] < 100000) {
@@ -155,9 +179,19 @@ bool parse_domu_spec(const char* text, usize len, DomUSpec& out) {
             return false;
         }
     }
-    if (field != 2 || !digits || fields[1] == 0 || fields[2] == 0) return false;
-    out = {fields[0], fields[1], fields[2]};
+    if (field < 2 || !digits || fields[1] == 0 || fields[2] == 0) return false;
+    out = {fields[0], fields[1], fields[2], fields[3], fields[4]};
     return true;
+}
+
+bool parse_measure_spec(const char* text, usize len, Scenario& out) {
+    u32 ms = 0;
+    for (usize i = 0; i < len; i++) {
+        if (text[i] < '0' || text[i] > '9' || ms > 1000000) return false;
+        ms = ms * 10 + static_cast<u32>(text[i] - '0');
+    }
+    out.measure_ms = ms;
+    return ms != 0;
 }
 
 bool parse_churn_spec(const char* text, usize len, Scenario& out) {
@@ -198,6 +232,10 @@ void run_scenario(const Scenario& s) {
         ids[i] = static_cast<u16>(id);
         live[i] = true;
         running++;
+    }
+    if (s.measure_ms) {
+        measure(ids, live, s.count, static_cast<u32>(port), s.measure_ms);
+        return;
     }
     while (running) {
         wait_for(static_cast<u32>(port));

@@ -1,9 +1,12 @@
 // Domain 0's toolstack: starts the domUs a scenario names on the command
 // line, through the hypervisor's control interface (hv/abi/domctl.hpp), and
 // reports how each one ends.
-//   start=M:MEM:VCPUS   build a domU from boot module M (its string's
+//   start=M:MEM:VCPUS[:WEIGHT[:CAP]]
+//                       build a domU from boot module M (its string's
 //                       arguments become the domU's command line) with MEM
-//                       MiB and VCPUS vCPUs; repeatable
+//                       MiB, VCPUS vCPUs and scheduling weight/cap; repeatable
+//   measure=MS          instead of waiting for the domUs to exit, let them
+//                       run MS ms, print the CPU time each got, destroy them
 //   churn=M:N           create and build N domains from module M, destroying
 //                       each at once (the hypervisor must leak nothing)
 #pragma once
@@ -18,6 +21,8 @@ struct DomUSpec {
     u32 module;
     u32 mem_mib;
     u32 vcpus;
+    u32 weight = 0; // 0: the hypervisor's default
+    u32 cap = 0;    // percent of one CPU, 0: none
 };
 
 struct Scenario {
@@ -25,10 +30,14 @@ struct Scenario {
     unsigned count = 0;
     u32 churn_module = 0;
     u32 churn_count = 0;
+    u32 measure_ms = 0;
 };
 
 // Parses "M:MEM:VCPUS"; false if malformed.
 bool parse_domu_spec(const char* text, usize len, DomUSpec& out);
+
+// Parses a decimal number of milliseconds for measure=.
+bool parse_measure_spec(const char* text, usize len, Scenario& out);
 
 // Parses "M:N" for churn=; false if malformed.
 bool parse_churn_spec(const char* text, usize len, Scenario& out);

@@ -4,6 +4,7 @@
 #include "hv/abi/xen.hpp"
 #include "hv/core/evtchn/port_table.hpp"
 #include "hv/core/mm/domain_mm.hpp"
+#include "hv/core/sched/proportional_share.hpp"
 #include "hv/domain/vcpu.hpp"
 #include "hv/lib/types.hpp"
 
@@ -31,8 +32,8 @@ struct Domain {
     EvtchnTable* evtchn = nullptr; // constructed in evtchn_storage by evtchn_init_domain
     alignas(EvtchnTable) u8 evtchn_storage[sizeof(EvtchnTable)];
 
-    u32 pause_count = 0; // runs only at 0 (DOMCTL_pausedomain; created paused)
-    u32 weight = 256, cap = 0; // scheduling parameters (proportional share)
+    u32 pause_count = 0;     // runs only at 0 (DOMCTL_pausedomain; created paused)
+    sched::ShareGroup share; // weight and cap (hv/core/sched/proportional_share)
 
     // domU rings for domain 0's backends (builder-allocated).
     u64 console_mfn = 0, store_mfn = 0;

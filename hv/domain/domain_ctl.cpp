@@ -20,8 +20,8 @@ Result<Domain*> domain_create(const xen::DomctlCreate& p) {
         if (!d) return XEN_ENOMEM;
         d->nr_vcpus = p.max_vcpus;
         d->max_pages = p.max_pages;
-        d->weight = p.weight ? p.weight : 256;
-        d->cap = p.cap;
+        d->share.weight = p.weight ? p.weight : sched::kDefaultWeight;
+        d->share.cap = p.cap;
         d->pause_count = 1; // like Xen: a new domain waits for its first unpause
         d->state = DomainState::building;
         return d;
@@ -89,6 +89,6 @@ void domain_fill_info(const Domain* d, xen::DomctlInfo& out) {
         if (rs.state == xen::RUNSTATE_running) out.cpu_time_ns += now - rs.state_entry_time;
     }
     out.pause_count = d->pause_count;
-    out.weight = d->weight;
-    out.cap = d->cap;
+    out.weight = d->share.weight;
+    out.cap = d->share.cap;
 }

@@ -7,6 +7,7 @@
 #include "hv/abi/vcpu.hpp"
 #include "hv/abi/xen.hpp"
 #include "hv/arch/x86_64/regs.hpp"
+#include "hv/core/sched/proportional_share.hpp"
 #include "hv/core/time/timer_queue.hpp"
 #include "hv/lib/types.hpp"
 
@@ -74,6 +75,9 @@ struct Vcpu {
     PendingTrap pending_trap;
     bool regs_replaced = false; // set by iret: the hypercall has no rax result
     bool in_multicall = false;
+
+    sched::ShareEntity share;           // virtual time for proportional sharing
+    u64 run_start_ns = 0;               // when it last started running (for charging)
     xen::VcpuInfo* vcpu_info = nullptr; // hypervisor address of this vCPU's vcpu_info
 
     bool polling = false;     // blocked in SCHEDOP_poll

@@ -95,7 +95,7 @@ i64 hc_domctl(Vcpu* v, const HypercallArgs& a) {
         if (!d.ok()) return hc_error(d.error());
         op.domain = (*d)->id;
         LOG_INFO("d%u created: %u vCPUs, %lu pages, weight %u", (*d)->id, (*d)->nr_vcpus,
-                 (*d)->max_pages, (*d)->weight);
+                 (*d)->max_pages, (*d)->share.weight);
         break;
     }
     case xen::DOMCTL_glass_build_pv: {
@@ -144,8 +144,8 @@ i64 hc_domctl(Vcpu* v, const HypercallArgs& a) {
         if (op.u.sched.weight == 0 || op.u.sched.weight > 65535 ||
             op.u.sched.cap > 100 * d->nr_vcpus)
             return hc_error(XEN_EINVAL);
-        d->weight = op.u.sched.weight;
-        d->cap = op.u.sched.cap;
+        d->share.weight = op.u.sched.weight;
+        d->share.cap = op.u.sched.cap;
         break;
     }
     case xen::DOMCTL_glass_boot_module:

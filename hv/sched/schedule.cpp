@@ -23,7 +23,7 @@ namespace {
 constexpr unsigned kMaxSchedVcpus = 256;
 Vcpu* g_vcpus[kMaxSchedVcpus];
 unsigned g_nr_vcpus;
-unsigned g_next; // rotation point
+u64 g_period_start; // of the cap accounting period
 
 // Per physical CPU: the time slice of the vCPU it runs, and a once-a-second
 // refresh of that vCPU's time record (guests extrapolate with the TSC in
@@ -51,6 +51,17 @@ void time_refresh(hvtime::Timer* t, u64 now) {
     timer_arm(t, now + kTimeRefreshNs);
 }
 
+// The smallest virtual time among vCPUs that are running or runnable.
+u64 min_vtime() {
+    u64 m = ~0ull;
+    for (unsigned i = 0; i < g_nr_vcpus; i++) {
+        const Vcpu* v = g_vcpus[i];
+        bool active = v->state == VcpuState::runnable || v->state == VcpuState::running;
+        if (active && v->share.vtime < m) m = v->share.vtime;
+    }
+    return m == ~0ull ? 0 : m;
+}
+
 // An idle CPU halts until an interrupt; a newly runnable vCPU sends it one.
 void kick_idle_cpu() {
     for (unsigned id = 0; id < arch::nr_cpus_registered(); id++) {
@@ -70,21 +81,61 @@ bool domain_runs(const Vcpu* v) {
     return v->domain->state == DomainState::running && v->domain->pause_count == 0;
 }
 
+// Charges the vCPU running here for the time since it last started, so
+// virtual times and cap usage are current before a decision.
+void charge_current(Vcpu* cur, u64 now) {
+    if (!cur || cur->state != VcpuState::running) return;
+    sched::charge(cur->share, now - cur->run_start_ns);
+    cur->run_start_ns = now;
+}
+
+void advance_cap_period(u64 now) {
+    sched::ShareGroup* groups[kMaxSchedVcpus];
+    for (unsigned i = 0; i < g_nr_vcpus; i++)
+        groups[i] = &g_vcpus[i]->domain->share;
+    g_period_start = sched::advance_period(now, g_period_start, groups, g_nr_vcpus);
+}
+
+bool eligible(const Vcpu* v, const Vcpu* current) {
+    // A vCPU running on another CPU is not a candidate; this CPU's own
+    // current one may continue.
+    bool free = v->state == VcpuState::runnable || v == current;
+    return free && can_run(v) && domain_runs(v);
+}
+
+// Proportional share (hv/core/sched): the current vCPU keeps the CPU until
+// its slice ends (or its cap is used up); then the eligible vCPU with the
+// smallest virtual time runs.
 Vcpu* pick_next(Vcpu* current) {
     CpuSched& c = this_cpu();
-    if (current && can_run(current) && domain_runs(current) && !c.slice_expired) return current;
+    u64 now = arch::now_ns();
+    charge_current(current, now);
+    advance_cap_period(now);
+    bool current_ok = current && can_run(current) && domain_runs(current) &&
+                      sched::within_cap(current->domain->share);
+    if (current_ok && !c.slice_expired) return current;
     c.slice_expired = false;
+    sched::ShareEntity* candidates[kMaxSchedVcpus];
+    Vcpu* vcpus[kMaxSchedVcpus];
+    usize n = 0;
     for (unsigned i = 0; i < g_nr_vcpus; i++) {
-        Vcpu* v = g_vcpus[(g_next + i) % g_nr_vcpus];
-        // A vCPU running on another CPU is not a candidate; this CPU's own
-        // current one may continue.
-        bool free = v->state == VcpuState::runnable || v == current;
-        if (free && can_run(v) && domain_runs(v)) {
-            g_next = (g_next + i + 1) % g_nr_vcpus;
-            return v;
-        }
+        if (!eligible(g_vcpus[i], current)) continue;
+        candidates[n] = &g_vcpus[i]->share;
+        vcpus[n++] = g_vcpus[i];
     }
-    return nullptr;
+    long best = sched::pick(candidates, n);
+    return best < 0 ? nullptr : vcpus[best];
+}
+
+// Some vCPU could run but its domain is out of cap for this period.
+bool capped_vcpu_waiting() {
+    for (unsigned i = 0; i < g_nr_vcpus; i++) {
+        Vcpu* v = g_vcpus[i];
+        if (v->state == VcpuState::runnable && domain_runs(v) &&
+            !sched::within_cap(v->domain->share))
+            return true;
+    }
+    return false;
 }
 
 void save_vcpu(CpuInfo* ci, Vcpu* v) {
@@ -115,6 +166,7 @@ void load_vcpu(CpuInfo* ci, Vcpu* v) {
     u64 cr0 = arch::read_cr0() & ~arch::CR0_TS;
     arch::write_cr0(cr0 | (v->cr0_ts ? arch::CR0_TS : 0));
     v->state = VcpuState::running;
+    v->run_start_ns = arch::now_ns();
     u64 now = arch::now_ns();
     runstate_sync(v, now);
     runstate_publish(v);
@@ -132,14 +184,25 @@ void start_slice(Vcpu* next) {
         c.slice_timer.owner = c.refresh_timer.owner = &c;
     }
     u64 now = arch::now_ns();
-    if (next && !c.slice_timer.armed()) timer_arm(&c.slice_timer, now + kSliceNs);
-    if (!next) timer_cancel(&c.slice_timer);
+    if (next && !c.slice_timer.armed()) {
+        // The slice ends early when the domain's cap runs out.
+        u64 left = sched::cap_remaining(next->domain->share);
+        timer_arm(&c.slice_timer, now + (left < kSliceNs ? left + 1 : kSliceNs));
+    }
+    if (!next) {
+        // Idle: wake at the next period if a capped vCPU is waiting for it.
+        if (capped_vcpu_waiting())
+            timer_arm(&c.slice_timer, g_period_start + sched::kPeriodNs);
+        else
+            timer_cancel(&c.slice_timer);
+    }
     if (next && !c.refresh_timer.armed()) timer_arm(&c.refresh_timer, now + kTimeRefreshNs);
 }
 } // namespace
 
 void sched_add_vcpu(Vcpu* v) {
     if (g_nr_vcpus == kMaxSchedVcpus) panic("too many vCPUs");
+    v->share.group = &v->domain->share;
     g_vcpus[g_nr_vcpus++] = v;
 }
 
@@ -158,6 +221,7 @@ void vcpu_wake(Vcpu* v) {
     if (v->state == VcpuState::blocked || v->state == VcpuState::offline) {
         v->state = VcpuState::runnable;
         runstate_sync(v, arch::now_ns());
+        sched::on_wake(v->share, min_vtime());
         kick_idle_cpu();
     }
 }

@@ -14,10 +14,12 @@ from test_guest_boot import GUEST, BootCase  # noqa: E402
 
 
 class Domains(BootCase):
-    def run_dom0(self, dom0_args, domus, timeout=None):
+    def run_dom0(self, dom0_args, domus, timeout=None, smp=None):
         self.require(GUEST, "guest kernel", "guest.elf")
         modules = [(GUEST, dom0_args)] + domus
         kw = {"timeout": timeout} if timeout else {}
+        if smp:
+            kw["smp"] = smp
         return self.boot(modules, **kw)
 
     def test_domus_run_and_a_crash_stays_in_its_domain(self):
@@ -57,6 +59,22 @@ class Domains(BootCase):
                           r"(\d+) frames free", r.serial_log)
         self.assertEqual(len(free), 2, r.serial_log[-2000:])
         self.assertEqual(free[0], free[1], "the refused build left frames allocated")
+
+
+    def test_cpu_is_shared_by_weight_and_cap(self):
+        # One physical CPU, three CPU-bound domUs: weights 256 and 512, and a
+        # third capped at 20 % of a CPU. Proportional share gives the first
+        # two CPU time 1:2; the cap holds the third near 20 %.
+        r = self.run_dom0("start=1:16:1:256 start=2:16:1:512 start=3:16:1:256:20 measure=3000",
+                          [(GUEST, "spin")] * 3, timeout=120, smp=1)
+        self.assertExit(r, "poweroff")
+        got = {int(d): int(us) for d, us in re.findall(
+            r"toolstack: d(\d+) got (\d+) us of CPU in 3000 ms", r.serial_log)}
+        self.assertEqual(sorted(got), [1, 2, 3], r.serial_log[-2000:])
+        ratio = got[2] / got[1]
+        self.assertTrue(1.7 < ratio < 2.3, f"weight 512 vs 256 got {ratio:.2f}x: {got}")
+        self.assertLess(got[3], 0.25 * 3_000_000 * 1.2, f"capped domain got {got[3]} us")
+        self.assertGreater(got[3], 0.15 * 3_000_000, f"capped domain starved: {got[3]} us")
 
 
 if __name__ == "__main__":
