@@ -62,6 +62,10 @@ bool parse_word(Word word, BootOptions& out) {
     }
     if (word.starts_with("measure="))
         return parse_measure_spec(word.text + 8, word.len - 8, out.scenario);
+    if (word.is("pausecheck")) {
+        out.scenario.pause_check = true;
+        return true;
+    }
     if (word.is("spin")) {
         out.spin = true;
         return true;

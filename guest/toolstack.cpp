@@ -142,12 +142,43 @@ void wait_for(u32 port) {
 
 // Lets the domUs run for `ms`, then reports the CPU time each received
 // (how the scheduler shared the machine) and destroys them.
-void measure(const u16* ids, const bool* live, unsigned n, u32 port, u32 ms) {
+void sleep_ms(u32 port, u32 ms) {
     u64 deadline = system_time_ns() + u64{ms} * 1000000;
     while (system_time_ns() < deadline) {
         xen::SchedPoll poll{reinterpret_cast<u64>(&port), 1, 0, deadline};
         sched_op(xen::SCHEDOP_poll, &poll);
     }
+}
+
+u64 cpu_time_us(u16 domid) {
+    xen::Domctl op{};
+    op.cmd = xen::DOMCTL_getdomaininfo;
+    op.domain = domid;
+    return domctl(op) == 0 && op.domain == domid ? op.u.info.cpu_time_ns / 1000 : 0;
+}
+
+// Pauses `domid` for a third of `ms` between two running thirds and reports
+// how much CPU it used in each: nothing while paused, again after.
+void pause_check(u16 domid, u32 port, u32 ms) {
+    sleep_ms(port, ms / 3);
+    u64 before = cpu_time_us(domid);
+    xen::Domctl op{};
+    op.cmd = xen::DOMCTL_pausedomain;
+    op.domain = domid;
+    long rc = domctl(op);
+    sleep_ms(port, ms / 3);
+    u64 paused = cpu_time_us(domid);
+    op.cmd = xen::DOMCTL_unpausedomain;
+    rc = rc ? rc : domctl(op);
+    sleep_ms(port, ms / 3);
+    u64 after = cpu_time_us(domid);
+    printk("Glasshouse toolstack: d%u pause check: +%lu us while paused, +%lu us after unpause "
+           "(%s)\n",
+           domid, paused - before, after - paused, rc ? err(rc) : "ok");
+}
+
+void measure(const u16* ids, const bool* live, unsigned n, u32 port, u32 ms) {
+    sleep_ms(port, ms);
     for (unsigned i = 0; i < n; i++) {
         if (!live[i]) continue;
         xen::Domctl op{};
@@ -234,7 +265,8 @@ void run_scenario(const Scenario& s) {
         running++;
     }
     if (s.measure_ms) {
-        measure(ids, live, s.count, static_cast<u32>(port), s.measure_ms);
+        if (s.pause_check && live[0]) pause_check(ids[0], static_cast<u32>(port), s.measure_ms);
+        measure(ids, live, s.count, static_cast<u32>(port), s.pause_check ? 1 : s.measure_ms);
         return;
     }
     while (running) {

@@ -7,6 +7,8 @@
 //                       MiB, VCPUS vCPUs and scheduling weight/cap; repeatable
 //   measure=MS          instead of waiting for the domUs to exit, let them
 //                       run MS ms, print the CPU time each got, destroy them
+//   pausecheck          with measure=: pause the first domU for the middle
+//                       third of the interval and report its progress
 //   churn=M:N           create and build N domains from module M, destroying
 //                       each at once (the hypervisor must leak nothing)
 #pragma once
@@ -31,6 +33,7 @@ struct Scenario {
     u32 churn_module = 0;
     u32 churn_count = 0;
     u32 measure_ms = 0;
+    bool pause_check = false;
 };
 
 // Parses "M:MEM:VCPUS"; false if malformed.

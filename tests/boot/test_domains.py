@@ -77,5 +77,17 @@ class Domains(BootCase):
         self.assertGreater(got[3], 0.15 * 3_000_000, f"capped domain starved: {got[3]} us")
 
 
+    def test_pause_stops_progress_and_unpause_resumes_it(self):
+        r = self.run_dom0("start=1:16:1 measure=1500 pausecheck", [(GUEST, "spin")],
+                          timeout=120)
+        self.assertExit(r, "poweroff")
+        m = re.search(r"d1 pause check: \+(\d+) us while paused, \+(\d+) us after unpause \(ok\)",
+                      r.serial_log)
+        self.assertIsNotNone(m, r.serial_log[-2000:])
+        paused, resumed = int(m.group(1)), int(m.group(2))
+        self.assertGreater(resumed, 200_000, "no progress after unpause")
+        self.assertLess(paused, resumed / 20, "the domain kept running while paused")
+
+
 if __name__ == "__main__":
     unittest.main()
