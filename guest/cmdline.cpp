@@ -110,7 +110,21 @@ BootOptions parse_cmdline(const char* cmdline) {
 }
 
 const char* shutdown_reason_name(xen::ShutdownReason reason) {
-    return xen::shutdown_reason_name(reason);
+    switch (reason) {
+    case xen::SHUTDOWN_poweroff:
+        return "poweroff";
+    case xen::SHUTDOWN_reboot:
+        return "reboot";
+    case xen::SHUTDOWN_suspend:
+        return "suspend";
+    case xen::SHUTDOWN_crash:
+        return "crash";
+    case xen::SHUTDOWN_watchdog:
+        return "watchdog";
+    case xen::SHUTDOWN_soft_reset:
+        return "soft_reset";
+    }
+    return "?";
 }
 
 const char* fault_name(Fault fault) {
