@@ -53,6 +53,10 @@ bool parse_word(Word word, BootOptions& out) {
         out.timer = true;
         return true;
     }
+    if (word.is("wpt")) {
+        out.wpt = true;
+        return true;
+    }
     if (word.starts_with("start=")) {
         DomUSpec spec;
         if (out.scenario.count == kMaxDomUs || !parse_domu_spec(word.text + 6, word.len - 6, spec))

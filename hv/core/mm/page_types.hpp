@@ -123,6 +123,27 @@ class PageTypes {
     // Anything still mapped or typed: XEN_EINVAL.
     [[nodiscard]] Status steal_page(u64 mfn, u16 dom);
 
+    // --- Grant mappings (§3.4.13, grant_refs.cpp). Each part of a grant
+    // mapping (host, device) holds its own general reference on the granted
+    // frame and, unless read-only, its own writable type reference; the
+    // grant PTE is written without taking references of its own. ---
+    [[nodiscard]] Status get_grant_ref(u64 mfn, u16 granter, bool writable);
+    void put_grant_ref(u64 mfn, bool writable);
+    // Entry `index` of `table_mfn`, which must be a validated L1 owned by d
+    // (else XEN_EINVAL). install writes a grant PTE and releases what the
+    // entry held before. steal zeroes the entry and hands its value back
+    // together with its references. replace writes `new_e` (whose
+    // references the caller holds) where the grant PTE for `mfn` is, but
+    // only if the entry still maps mfn with the grant's P and RW bits: else
+    // XEN_EINVAL and nothing changes (xsa-234).
+    [[nodiscard]] Status install_grant_pte(u64 table_mfn, unsigned index, u64 pte,
+                                           const DomainMm& d);
+    [[nodiscard]] Result<u64> steal_l1_entry(u64 table_mfn, unsigned index, const DomainMm& d);
+    [[nodiscard]] Status replace_grant_pte(u64 table_mfn, unsigned index, u64 mfn, bool writable,
+                                           u64 new_e, const DomainMm& d);
+    // Releases what an L1 entry taken by steal_l1_entry held.
+    void put_l1_entry(u64 e) { put_entry_ref(1, e, 0); }
+
     // True (once) if an operation since the last call requires flushing the
     // TLBs of every CPU that ran the domain before returning to the guest:
     // an L2..L4 entry changed, a frame changed type, or a table was
@@ -136,6 +157,7 @@ class PageTypes {
   private:
     Status validate_frame(u64 mfn, FrameType type, const DomainMm& d);
     void devalidate_frame(u64 mfn, FrameType type);
+    Result<u64*> l1_slot(u64 table_mfn, unsigned index, const DomainMm& d);
     Status mod_entry(unsigned level, u64 table_mfn, unsigned index, u64 val, const DomainMm& d,
                      bool preserve_ad);
 
