@@ -53,10 +53,6 @@ bool parse_word(Word word, BootOptions& out) {
         out.timer = true;
         return true;
     }
-    if (word.is("wpt")) {
-        out.wpt = true;
-        return true;
-    }
     if (word.starts_with("start=")) {
         DomUSpec spec;
         if (out.scenario.count == kMaxDomUs || !parse_domu_spec(word.text + 6, word.len - 6, spec))
@@ -110,21 +106,7 @@ BootOptions parse_cmdline(const char* cmdline) {
 }
 
 const char* shutdown_reason_name(xen::ShutdownReason reason) {
-    switch (reason) {
-    case xen::SHUTDOWN_poweroff:
-        return "poweroff";
-    case xen::SHUTDOWN_reboot:
-        return "reboot";
-    case xen::SHUTDOWN_suspend:
-        return "suspend";
-    case xen::SHUTDOWN_crash:
-        return "crash";
-    case xen::SHUTDOWN_watchdog:
-        return "watchdog";
-    case xen::SHUTDOWN_soft_reset:
-        return "soft_reset";
-    }
-    return "?";
+    return xen::shutdown_reason_name(reason);
 }
 
 const char* fault_name(Fault fault) {

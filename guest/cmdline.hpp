@@ -3,7 +3,6 @@
 //   traps                           register a trap table (vectors 0-19)
 //   timer                           test timers and the clock (guest/timer.hpp)
 //   fault=pf|ud|bp                  provoke a fault after the boot checks
-//   wpt                             test writable page tables (guest/wpt.hpp)
 //   start=M:MEM:VCPUS               domain 0 toolstack: start a domU (guest/toolstack.hpp)
 // Unknown words are reported and ignored (Xen may append its own words to
 // dom0's command line, docs/pv-abi.md §1.1).
@@ -26,7 +25,6 @@ struct BootOptions {
     Fault fault = Fault::none;
     bool traps = false;
     bool timer = false;
-    bool wpt = false;
     bool spin = false; // busy-loop forever after the boot checks (a CPU hog)
     Scenario scenario; // start= options
 };

@@ -10,7 +10,6 @@
 #include "guest/shutdown.hpp"
 #include "guest/timer.hpp"
 #include "guest/traps.hpp"
-#include "guest/wpt.hpp"
 #include "hv/abi/errno.hpp"
 #include "hv/abi/xen.hpp"
 #include "hv/lib/format.hpp"
@@ -139,7 +138,6 @@ extern "C" [[noreturn]] void kmain(const xen::StartInfo* start_info) {
         }
         printk("Glasshouse guest: trap table registered (vectors 0-%u)\n", kHandledVectors - 1);
     }
-    if (options.wpt && !run_wpt_test(si)) shutdown(xen::SHUTDOWN_crash);
     if (options.timer && !run_timer_test()) shutdown(xen::SHUTDOWN_crash);
     if (options.scenario.count || options.scenario.churn_count) run_scenario(options.scenario);
     if (options.spin) {

@@ -79,6 +79,9 @@ enum ShutdownReason : unsigned {
     SHUTDOWN_soft_reset = 5,
 };
 
+// "poweroff", "reboot", ...; "unknown" for other values (hv/lib/errno.cpp).
+const char* shutdown_reason_name(unsigned reason);
+
 // xen_version commands (public/version.h).
 constexpr int XENVER_version = 0;
 constexpr int XENVER_extraversion = 1;

@@ -14,24 +14,6 @@
 #include <cstdarg>
 
 namespace {
-const char* reason_name(unsigned reason) {
-    switch (reason) {
-    case xen::SHUTDOWN_poweroff:
-        return "poweroff";
-    case xen::SHUTDOWN_reboot:
-        return "reboot";
-    case xen::SHUTDOWN_suspend:
-        return "suspend";
-    case xen::SHUTDOWN_crash:
-        return "crash";
-    case xen::SHUTDOWN_watchdog:
-        return "watchdog";
-    case xen::SHUTDOWN_soft_reset:
-        return "soft_reset";
-    }
-    return "unknown";
-}
-
 [[noreturn]] void end_machine_for_dom0(unsigned reason) {
     switch (reason) {
     case xen::SHUTDOWN_poweroff:
@@ -85,7 +67,7 @@ void domain_crash(Domain* d, const char* fmt, ...) {
 }
 
 void domain_shutdown(Domain* d, unsigned reason) {
-    LOG_INFO("domain %u shut down: %s", d->id, reason_name(reason));
+    LOG_INFO("domain %u shut down: %s", d->id, xen::shutdown_reason_name(reason));
     d->state = DomainState::shutdown;
     d->shutdown_reason = reason;
     if (d->id == 0) end_machine_for_dom0(reason);

@@ -9,6 +9,7 @@
 #include "hv/evtchn/evtchn.hpp"
 #include "hv/kernel/log.hpp"
 #include "hv/kernel/memory.hpp"
+#include "hv/mm/grant_map.hpp"
 #include "hv/mm/machine_mm.hpp"
 #include "hv/mm/reservation.hpp"
 #include "hv/mm/tlb.hpp"
@@ -96,6 +97,7 @@ Status domain_destroy(Domain* d) {
     close_event_channels(d);
     release_vcpu_state(d);
     u64 deferred = release_memory(d);
+    grant_domain_release(d);
     flush_domain_tlbs(d);
     if (d->shared_info_mfn) free_hv_frames(d->shared_info_mfn, 1);
     domain_release_struct(d);

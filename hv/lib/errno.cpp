@@ -1,4 +1,5 @@
 #include "hv/abi/errno.hpp"
+#include "hv/abi/hypercalls.hpp"
 
 const char* xen_errno_name(XenErrno err) {
     switch (err) {
@@ -104,4 +105,22 @@ const char* xen_errno_name(XenErrno err) {
         return "ECONNREFUSED";
     }
     return "E?";
+}
+
+const char* xen::shutdown_reason_name(unsigned reason) {
+    switch (reason) {
+    case SHUTDOWN_poweroff:
+        return "poweroff";
+    case SHUTDOWN_reboot:
+        return "reboot";
+    case SHUTDOWN_suspend:
+        return "suspend";
+    case SHUTDOWN_crash:
+        return "crash";
+    case SHUTDOWN_watchdog:
+        return "watchdog";
+    case SHUTDOWN_soft_reset:
+        return "soft_reset";
+    }
+    return "unknown";
 }

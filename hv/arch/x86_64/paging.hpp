@@ -3,6 +3,7 @@
 #pragma once
 
 #include "hv/arch/x86_64/layout.hpp"
+#include "hv/core/mm/pte.hpp"
 #include "hv/lib/result.hpp"
 #include "hv/lib/types.hpp"
 
@@ -10,18 +11,18 @@ class FrameAllocator;
 
 namespace arch {
 
-// Hardware PTE bits used by the hypervisor's own mappings.
-constexpr u64 PTE_P = 1ull << 0;
-constexpr u64 PTE_RW = 1ull << 1;
-constexpr u64 PTE_US = 1ull << 2;
-constexpr u64 PTE_PWT = 1ull << 3;
-constexpr u64 PTE_PCD = 1ull << 4;
-constexpr u64 PTE_A = 1ull << 5;
-constexpr u64 PTE_D = 1ull << 6;
-constexpr u64 PTE_PS = 1ull << 7;
-constexpr u64 PTE_G = 1ull << 8;
-constexpr u64 PTE_NX = 1ull << 63;
-constexpr u64 PTE_ADDR_MASK = 0x000FFFFFFFFFF000ull;
+// Hardware PTE bits: the same as the guest page-table rules use.
+using mm::PTE_A;
+using mm::PTE_D;
+using mm::PTE_G;
+using mm::PTE_NX;
+using mm::PTE_P;
+using mm::PTE_PCD;
+using mm::PTE_PS;
+using mm::PTE_PWT;
+using mm::PTE_RW;
+using mm::PTE_US;
+constexpr u64 PTE_ADDR_MASK = mm::kPteAddrMask;
 
 // Before the direct map exists (early boot), physical memory below 4 GiB is
 // reached through the boot identity map; afterwards through the direct map.
