@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build clang-format
   qemu-system-x86 gdb python3
+  clang libclang-rt-14-dev
   catch2
   libimgui-dev libglfw3-dev libcapstone-dev
   xvfb xauth
