@@ -11,6 +11,7 @@ packages=(
   catch2
   libimgui-dev libglfw3-dev libcapstone-dev
   xvfb xauth
+  libzstd-dev pkg-config clang
 )
 
 missing=()
