@@ -18,7 +18,9 @@
 namespace glass::trace {
 
 struct WriterOptions {
-    std::uint32_t records_per_chunk = 4096;
+    // 1024: a random seek decompresses ~70 KB (~0.1 ms) for 1% more file than
+    // 4096 (measured with glass-trace-bench on 10 million records).
+    std::uint32_t records_per_chunk = 1024;
     std::uint32_t chunk_byte_limit = 1u << 20; // uncompressed; at least kMaxRecordBytes
     bool compress = true;
     int zstd_level = 3;

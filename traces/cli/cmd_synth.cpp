@@ -13,7 +13,7 @@ int synth(const Args& args, std::ostream& out, std::ostream& err) {
     std::string error;
     SynthOptions opt;
     std::uint64_t domains = opt.domains, vcpus = opt.vcpus, cpus = opt.cpus;
-    std::uint64_t per_chunk = 4096;
+    std::uint64_t per_chunk = 1024;
     if (!args.number("--records", 0, 1ull << 40, opt.records, error) ||
         !args.number("--seed", 0, ~0ull, opt.seed, error) ||
         !args.number("--domains", 1, 1000, domains, error) ||
@@ -57,7 +57,7 @@ const Command kSynth = {{"synth",
                           {"--domains", "N", "domains (default 4)"},
                           {"--vcpus", "N", "vCPUs per domain (default 2)"},
                           {"--cpus", "N", "physical CPUs (default 2)"},
-                          {"--chunk-records", "N", "records per chunk (default 4096)"},
+                          {"--chunk-records", "N", "records per chunk (default 1024)"},
                           {"--uncompressed", "", "store chunks without zstd"}},
                          "write a synthetic trace with a realistic hypercall mix"},
                         synth};
