@@ -11,7 +11,7 @@ packages=(
   catch2
   libimgui-dev libglfw3-dev libcapstone-dev
   xvfb xauth
-  libzstd-dev pkg-config clang
+  libzstd-dev pkg-config
 )
 
 missing=()
