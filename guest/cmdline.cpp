@@ -44,6 +44,16 @@ bool parse_fault(Word value, BootOptions& out) {
     return true;
 }
 
+bool parse_count(Word value, u32& out) {
+    u32 n = 0;
+    for (usize i = 0; i < value.len; i++) {
+        if (value.text[i] < '0' || value.text[i] > '9' || n > 1000000) return false;
+        n = n * 10 + static_cast<u32>(value.text[i] - '0');
+    }
+    out = n;
+    return n != 0;
+}
+
 bool parse_word(Word word, BootOptions& out) {
     if (word.is("traps")) {
         out.traps = true;
@@ -72,6 +82,16 @@ bool parse_word(Word word, BootOptions& out) {
     }
     if (word.starts_with("churn="))
         return parse_churn_spec(word.text + 6, word.len - 6, out.scenario);
+    if (word.is("wpt")) {
+        out.wpt = true;
+        return true;
+    }
+    if (word.is("blkback")) {
+        out.scenario.blk_backend = true;
+        return true;
+    }
+    if (word.starts_with("blk=")) return parse_count(word.after(4), out.blk.blocks);
+    if (word.starts_with("blkbench=")) return parse_count(word.after(9), out.blk.bench_reqs);
     if (word.starts_with("shutdown=")) return parse_shutdown(word.after(9), out);
     if (word.starts_with("fault=")) return parse_fault(word.after(6), out);
     return false;

@@ -4,10 +4,14 @@
 //   timer                           test timers and the clock (guest/timer.hpp)
 //   fault=pf|ud|bp                  provoke a fault after the boot checks
 //   start=M:MEM:VCPUS               domain 0 toolstack: start a domU (guest/toolstack.hpp)
+//   wpt                             test writable page tables (guest/wpt.hpp)
+//   blkback                         domain 0: serve block devices to the domUs it starts
+//   blk=N, blkbench=N               domU: block I/O workload or benchmark (guest/blk/frontend.hpp)
 // Unknown words are reported and ignored (Xen may append its own words to
 // dom0's command line, docs/pv-abi.md §1.1).
 #pragma once
 
+#include "guest/blk/frontend.hpp"
 #include "guest/toolstack.hpp"
 #include "hv/abi/hypercalls.hpp"
 
@@ -25,8 +29,10 @@ struct BootOptions {
     Fault fault = Fault::none;
     bool traps = false;
     bool timer = false;
-    bool spin = false; // busy-loop forever after the boot checks (a CPU hog)
-    Scenario scenario; // start= options
+    bool wpt = false;
+    bool spin = false;        // busy-loop forever after the boot checks (a CPU hog)
+    Scenario scenario;        // start= options
+    blk::FrontendOptions blk; // blk=, blkbench=
 };
 
 BootOptions parse_cmdline(const char* cmdline);

@@ -1,6 +1,7 @@
 #include "guest/toolstack.hpp"
 
 #include "guest/arch/x86_64/hypercall.hpp"
+#include "guest/blk/backend.hpp"
 #include "guest/clock.hpp"
 #include "guest/console.hpp"
 #include "guest/shared_info.hpp"
@@ -17,6 +18,8 @@ constexpr u32 kVirqDomExc = 3;
 constexpr u64 kMaxImage = 2ull << 20;
 // Domain images are read here before the hypervisor copies them.
 alignas(4096) u8 g_image[kMaxImage];
+// blkback: tell the block backend about each domU (guest/blk/backend.hpp).
+bool g_blk_backend = false;
 
 long domctl(xen::Domctl& op) {
     op.interface_version = xen::GLASS_DOMCTL_INTERFACE_VERSION;
@@ -100,6 +103,7 @@ long create_domu(const DomUSpec& spec, bool run) {
         return rc;
     }
     if (!run) return domid;
+    if (g_blk_backend) blk::blkback_domain_built(domid, static_cast<u32>(op.u.build.store_port));
     printk("Glasshouse toolstack: d%u built from module %u ('%s'), %u MiB, %u vCPU(s), "
            "console port %lu\n",
            domid, spec.module, module_string, spec.mem_mib, spec.vcpus, op.u.build.console_port);
@@ -244,6 +248,7 @@ bool parse_churn_spec(const char* text, usize len, Scenario& out) {
 }
 
 void run_scenario(const Scenario& s) {
+    g_blk_backend = s.blk_backend;
     if (s.churn_count) churn(s.churn_module, s.churn_count);
     long port = bind_dom_exc();
     if (port < 0) {
@@ -270,7 +275,10 @@ void run_scenario(const Scenario& s) {
         return;
     }
     while (running) {
-        wait_for(static_cast<u32>(port));
+        if (g_blk_backend)
+            blk::blkback_wait(static_cast<u32>(port));
+        else
+            wait_for(static_cast<u32>(port));
         for (unsigned i = 0; i < s.count; i++) {
             if (!live[i]) continue;
             xen::Domctl op{};
@@ -282,6 +290,7 @@ void run_scenario(const Scenario& s) {
             printk("Glasshouse toolstack: d%u exited: %s (%lu pages, %lu us of CPU)\n", ids[i],
                    state_name(state, op.u.info.shutdown_reason), op.u.info.nr_pages,
                    op.u.info.cpu_time_ns / 1000);
+            if (g_blk_backend) blk::blkback_domain_gone(ids[i]);
             long rc = destroy_domain(ids[i]);
             printk("Glasshouse toolstack: d%u destroyed: %s\n", ids[i], rc ? err(rc) : "ok");
             live[i] = false;

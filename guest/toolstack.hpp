@@ -9,6 +9,7 @@
 //                       run MS ms, print the CPU time each got, destroy them
 //   pausecheck          with measure=: pause the first domU for the middle
 //                       third of the interval and report its progress
+//   blkback             serve a block device to each domU started (guest/blk/backend.hpp)
 //   churn=M:N           create and build N domains from module M, destroying
 //                       each at once (the hypervisor must leak nothing)
 #pragma once
@@ -33,6 +34,7 @@ struct Scenario {
     u32 churn_module = 0;
     u32 churn_count = 0;
     u32 measure_ms = 0;
+    bool blk_backend = false;
     bool pause_check = false;
 };
 

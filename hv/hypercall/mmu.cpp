@@ -4,9 +4,16 @@
 // Ordering guarantee (the race the Xen paper warns about): each update is
 // written to the page table before the hypercall, or the next entry of a
 // batch, continues; TLB flushes requested by the typing core (L2-L4 changes,
-// type changes) and by the guest happen before the hypercall returns, and
-// any fault or event is delivered only on the way out, after all of it. A
-// guest can therefore never observe a half-applied batch.
+// type changes, frames freed by their last reference) and by the guest
+// happen before the hypercall returns, and any fault or event is delivered
+// only on the way out, after all of it. A guest can therefore never observe
+// a half-applied batch. Within a multicall each entry is a full hypercall,
+// so a later entry walks the tables (and TLBs) an earlier one left
+// (xsa-286). The same holds for the two paths that change entries without
+// a hypercall: writable page tables (hv/mm/wpt.cpp) apply the decoded
+// store and any flush it needs before the faulting instruction is retired,
+// and ballooning (memory_op) flushes before a freed frame can be handed
+// out again, so no TLB ever maps a frame another domain owns.
 #include "hv/abi/hypercalls.hpp"
 #include "hv/abi/layout.hpp"
 #include "hv/arch/x86_64/cpu.hpp"
@@ -29,6 +36,19 @@ bool is_self(const Vcpu* v, u64 domid) {
 i64 finish_batch(u64 done_ptr, u32 done, i64 rc) {
     if (done_ptr && !write_guest(done_ptr, done).ok() && rc == 0) return hc_error(XEN_EFAULT);
     return rc;
+}
+
+// Reads the guest's vCPU bitmap (TLB_FLUSH_MULTI, INVLPG_MULTI,
+// UVMF_MULTI): one bit per vCPU in 8-byte words, read as far as the domain
+// has vCPUs, as Xen's vcpumask_to_pcpumask does. Until vCPUs run on several
+// CPUs every flush is this CPU's, so only readability matters.
+Status read_vcpumask(const Vcpu* v, u64 ptr) {
+    unsigned n = v->domain->nr_vcpus;
+    for (unsigned word = 0; word * 64 < n; word++) {
+        u64 bits;
+        TRY(read_guest(bits, ptr + word * 8ull));
+    }
+    return {};
 }
 
 i64 pin_or_unpin(Vcpu* v, const xen::MmuextOp& op) {
@@ -75,13 +95,18 @@ i64 mmuext_one(Vcpu* v, const xen::MmuextOp& op) {
         return new_base(v, op.arg1, false);
     case xen::MMUEXT_NEW_USER_BASEPTR:
         return new_base(v, op.arg1, true);
-    case xen::MMUEXT_TLB_FLUSH_LOCAL:
     case xen::MMUEXT_TLB_FLUSH_MULTI:
+        // An unreadable bitmap is -EINVAL here (Xen), -EFAULT for UVMF_MULTI.
+        if (!read_vcpumask(v, op.arg2).ok()) return hc_error(XEN_EINVAL);
+        [[fallthrough]];
+    case xen::MMUEXT_TLB_FLUSH_LOCAL:
     case xen::MMUEXT_TLB_FLUSH_ALL:
         flush_domain_tlbs(v->domain);
         return 0;
-    case xen::MMUEXT_INVLPG_LOCAL:
     case xen::MMUEXT_INVLPG_MULTI:
+        if (!read_vcpumask(v, op.arg2).ok()) return hc_error(XEN_EINVAL);
+        [[fallthrough]];
+    case xen::MMUEXT_INVLPG_LOCAL:
     case xen::MMUEXT_INVLPG_ALL:
         if (xen::guest_addr_ok(op.arg1)) flush_domain_va(v->domain, op.arg1);
         return 0;
@@ -137,6 +162,11 @@ i64 hc_update_va_mapping(Vcpu* v, const HypercallArgs& a) {
     Status s = page_types().mod_l1_entry(slot->table_mfn, slot->index, pte, v->domain->mm);
     if (!s.ok()) return hc_status(s);
     if (page_types().take_flush_request()) flush_domain_tlbs(v->domain);
+    // Above the flush type: UVMF_LOCAL (0), UVMF_ALL, or a vCPU bitmap.
+    u64 target = flags & ~xen::UVMF_FLUSHTYPE_MASK;
+    if ((flags & xen::UVMF_FLUSHTYPE_MASK) != xen::UVMF_NONE && target != xen::UVMF_LOCAL &&
+        target != xen::UVMF_ALL && !read_vcpumask(v, target).ok())
+        return hc_error(XEN_EFAULT);
     switch (flags & xen::UVMF_FLUSHTYPE_MASK) {
     case xen::UVMF_TLB_FLUSH:
         flush_domain_tlbs(v->domain);

@@ -8,6 +8,7 @@
 #include "hv/arch/x86_64/percpu.hpp"
 #include "hv/domain/domain.hpp"
 #include "hv/kernel/log.hpp"
+#include "hv/mm/wpt.hpp"
 #include "hv/sched/hv_lock.hpp"
 #include "hv/sched/schedule.hpp"
 #include "hv/traps/bounce.hpp"
@@ -66,6 +67,8 @@ void handle_general_protection(Vcpu* v, Regs& r) {
 
 void handle_page_fault(Vcpu* v, Regs& r) {
     u64 cr2 = arch::read_cr2();
+    // Writable page tables: a kernel store to its own L1 is applied here.
+    if (wpt_emulate(v, r, cr2)) return;
     // Everything runs at CPL 3, so the hardware always reports U; the guest
     // must see U only for faults in guest user mode.
     u32 ec = r.error_code & ~4u;

@@ -65,6 +65,16 @@ class GuestBoot(BootCase):
         self.assertInLog(r, "Glasshouse guest: timer ok: VIRQ_TIMER on port")
         self.assertExit(r, "poweroff")
 
+    def test_writable_pagetables(self):
+        # guest/wpt.cpp: with VMASST_TYPE_writable_pagetables the guest
+        # stores straight into its read-only L1 (MOV, then XCHG back); the
+        # hypervisor must validate and apply each store, not forward #PF.
+        r = self.boot_guest("wpt shutdown=poweroff")
+        self.assertInLog(r, "Glasshouse guest: wpt: mov to PTE")
+        self.assertInLog(r, "window reads 0x5741424c45505453 (ok)")
+        self.assertInLog(r, "Glasshouse guest: wpt: xchg restored PTE")
+        self.assertExit(r, "poweroff")
+
     def test_reboot(self):
         self.assertExit(self.boot_guest("shutdown=reboot"), "reboot")
 

@@ -1,0 +1,27 @@
+// The block backend in domain 0: one RAM disk, split into a partition per
+// connected frontend, served through guest/blk/backend_core.hpp. Domain 0
+// has no threads or upcalls, so the toolstack drives it: it reports every
+// domU it builds and removes, and waits through blkback_wait, which serves
+// the rings while it sleeps. Connection protocol: guest/blk/connect.hpp.
+#pragma once
+
+#include "hv/abi/xen.hpp"
+
+namespace guest::blk {
+
+// Before the toolstack starts any domU (the backend needs our p2m).
+void blkback_init(const xen::StartInfo& si);
+
+// A domU was built (still paused): bind its store channel so its
+// announcement is not lost.
+void blkback_domain_built(u16 domid, u32 store_port);
+
+// The domU has exited: unmap its grants and close its channels, before the
+// toolstack destroys it (mapped grants would keep its frames alive).
+void blkback_domain_gone(u16 domid);
+
+// Sleeps until `port` (the toolstack's own) is pending, serving block
+// requests meanwhile; clears it.
+void blkback_wait(u32 port);
+
+} // namespace guest::blk
