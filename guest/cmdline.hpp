@@ -3,6 +3,7 @@
 //   traps                           register a trap table (vectors 0-19)
 //   timer                           test timers and the clock (guest/timer.hpp)
 //   fault=pf|ud|bp                  provoke a fault after the boot checks
+//   procs, tick, ping=, pong=, bench  CPU tests and benchmarks (guest/bench.hpp)
 //   start=M:MEM:VCPUS               domain 0 toolstack: start a domU (guest/toolstack.hpp)
 //   wpt                             test writable page tables (guest/wpt.hpp)
 //   blkback                         domain 0: serve block devices to the domUs it starts
@@ -11,6 +12,7 @@
 // dom0's command line, docs/pv-abi.md §1.1).
 #pragma once
 
+#include "guest/bench.hpp"
 #include "guest/blk/frontend.hpp"
 #include "guest/toolstack.hpp"
 #include "hv/abi/hypercalls.hpp"
@@ -32,6 +34,7 @@ struct BootOptions {
     bool wpt = false;
     bool spin = false;        // busy-loop forever after the boot checks (a CPU hog)
     Scenario scenario;        // start= options
+    CpuTestOptions cpu;       // procs, tick, ping=, pong=, bench, ... (guest/bench.hpp)
     blk::FrontendOptions blk; // blk=, blkbench=
 };
 

@@ -2,6 +2,7 @@
 // builder gave us, the boot options, then shutdown. Every line starts with
 // "Glasshouse guest:" so tests can find them in the hypervisor's console log.
 #include "guest/arch/x86_64/hypercall.hpp"
+#include "guest/bench.hpp"
 #include "guest/blk/backend.hpp"
 #include "guest/blk/frontend.hpp"
 #include "guest/wpt.hpp"
@@ -142,6 +143,7 @@ extern "C" [[noreturn]] void kmain(const xen::StartInfo* start_info) {
         printk("Glasshouse guest: trap table registered (vectors 0-%u)\n", kHandledVectors - 1);
     }
     if (options.timer && !run_timer_test()) shutdown(xen::SHUTDOWN_crash);
+    if (!run_cpu_tests(options.cpu)) shutdown(xen::SHUTDOWN_crash);
     if (options.wpt && !run_wpt_test(si)) shutdown(xen::SHUTDOWN_crash);
     if (options.scenario.blk_backend) blk::blkback_init(si);
     if (options.scenario.count || options.scenario.churn_count) run_scenario(options.scenario);

@@ -1,0 +1,22 @@
+// Boot tests built on upcall delivery (guest/evt.hpp).
+//   ping=PEER, pong=PEER  two domUs signal each other over an interdomain
+//                         event channel, `rounds` times; ping reports the
+//                         round-trip latency and rate
+//   tick[=MS]             1 ms periodic timer for MS ms (default 3000):
+//                         ticks counted against system time
+#pragma once
+
+#include "hv/lib/types.hpp"
+
+namespace guest {
+
+// pong offers an unbound port to PEER and echoes every event back.
+bool run_pong(u16 peer, u32 rounds);
+
+// ping finds the port PEER offered it (binding succeeds only on a port
+// allocated for us), sends, and times each echo.
+bool run_ping(u16 peer, u32 rounds);
+
+bool run_tick_test(u32 ms);
+
+} // namespace guest
