@@ -5,6 +5,7 @@
 #include "hv/arch/x86_64/percpu.hpp"
 #include "hv/arch/x86_64/serial.hpp"
 #include "hv/arch/x86_64/smp.hpp"
+#include "hv/introspect/publish.hpp"
 #include "hv/kernel/cmdline.hpp"
 #include "hv/kernel/dom0.hpp"
 #include "hv/kernel/log.hpp"
@@ -78,6 +79,7 @@ extern "C" [[noreturn]] void hv_main(u32 magic, u32 mbi) {
     arch::build_direct_map(machine_frames() << kPageShift, hv_frames());
     arch::cpu_init(0, boot_stack_block);
     machine_mm_init();
+    introspect_init();
     arch::apic_timer_init();
     arch::smp_boot_aps();
 

@@ -23,6 +23,10 @@ void hv_lock_release() {
     g_lock.unlock();
 }
 
+const void* hv_lock_word() {
+    return &g_lock;
+}
+
 bool hv_lock_held() {
     return __atomic_load_n(&g_owner, __ATOMIC_RELAXED) == cpu_info()->cpu_id;
 }

@@ -13,3 +13,6 @@ void hv_lock_acquire();
 void hv_lock_release();
 // Whether this CPU holds the lock.
 bool hv_lock_held();
+// The lock's ticket words (u32 next, u32 serving), for the introspection
+// root: host readers check them to see whether state changed under them.
+const void* hv_lock_word();

@@ -143,9 +143,19 @@ def initrd_argument(modules: Iterable[tuple[str, str]]) -> str:
     return ",".join(items)
 
 
+def shared_memory_args(path: str, memory_mb: int) -> list[str]:
+    """Guest RAM in the file `path`, shared, so host tools (introspect/)
+    read it live: RAM below the PCI hole at file offset = address, the rest
+    (from 4 GiB) after it."""
+    return ["-object", f"memory-backend-file,id=glassram,size={memory_mb}M,"
+                       f"mem-path={path},share=on",
+            "-machine", "memory-backend=glassram"]
+
+
 def qemu_command(hv: str, modules: Sequence[tuple[str, str]], hv_args: str = "",
                  smp: int = 2, memory_mb: int = DEFAULT_MEMORY_MB,
-                 extra_qemu_args: Sequence[str] = (), icount: bool = False) -> list[str]:
+                 extra_qemu_args: Sequence[str] = (), icount: bool = False,
+                 shared_memory: Optional[str] = None) -> list[str]:
     _check_path(hv, "hypervisor")
     cmd = [
         QEMU, "-accel", "tcg", "-cpu", "max,-smap,-smep",
@@ -159,6 +169,8 @@ def qemu_command(hv: str, modules: Sequence[tuple[str, str]], hv_args: str = "",
         cmd += ["-initrd", initrd_argument(modules)]
     if icount:
         cmd += ["-icount", "shift=auto,sleep=off"]
+    if shared_memory:
+        cmd += shared_memory_args(shared_memory, memory_mb)
     cmd += list(extra_qemu_args)
     return cmd
 
@@ -249,7 +261,8 @@ def boot(hv: str, modules: Sequence[tuple[str, str]], hv_args: str = "",
          timeout: float = 60, smp: int = 2, memory_mb: int = DEFAULT_MEMORY_MB,
          extra_qemu_args: Sequence[str] = (), icount: bool = False,
          log_path: Optional[str] = None, echo: Optional[TextIO] = None,
-         stop_on: Optional[str] = None, stop_grace: float = 3.0) -> BootResult:
+         stop_on: Optional[str] = None, stop_grace: float = 3.0,
+         shared_memory: Optional[str] = None) -> BootResult:
     """Boots `hv` with `modules` (module 0 is dom0's kernel) and waits for QEMU.
 
     log_path: also stream the serial log to this file (for CI logs).
@@ -257,9 +270,11 @@ def boot(hv: str, modules: Sequence[tuple[str, str]], hv_args: str = "",
     stop_on: regex; once a serial line matches, QEMU gets `stop_grace`
       seconds to exit by itself before it is killed (exit_kind "stopped").
       For hypervisors that halt instead of using isa-debug-exit.
+    shared_memory: keep guest RAM in this file (shared_memory_args).
     Raises ModuleError for paths QEMU cannot express or that do not exist.
     """
-    cmd = qemu_command(hv, modules, hv_args, smp, memory_mb, extra_qemu_args, icount)
+    cmd = qemu_command(hv, modules, hv_args, smp, memory_mb, extra_qemu_args, icount,
+                       shared_memory)
     log_file = open(log_path, "w", encoding="utf-8") if log_path else None
     stop_re = re.compile(stop_on) if stop_on else None
     stop_deadline: list[float] = []
@@ -357,6 +372,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                          "hypervisor that halts instead of exiting, e.g. Xen)")
     ap.add_argument("--quiet", action="store_true", help="do not echo the serial log")
     ap.add_argument("--qemu-arg", action="append", default=[], help="extra QEMU argument")
+    ap.add_argument("--shared-memory", metavar="FILE",
+                    help="guest RAM in FILE, for `glass inspect --mem FILE`")
     args = ap.parse_args(argv)
 
     try:
@@ -364,7 +381,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                       timeout=args.timeout, smp=args.smp, memory_mb=args.memory,
                       extra_qemu_args=args.qemu_arg, icount=args.icount,
                       log_path=args.log, echo=None if args.quiet else sys.stdout,
-                      stop_on=args.stop_on)
+                      stop_on=args.stop_on, shared_memory=args.shared_memory)
     except ModuleError as e:
         print(f"glasshouse_qemu: FAIL: {e}", file=sys.stderr)
         return 2

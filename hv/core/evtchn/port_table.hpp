@@ -132,6 +132,7 @@ class EvtchnTable {
     u16 interdomain_peer(u32 port) const;
 
   private:
+    friend struct IntrospectLayout; // hv/introspect publishes where ports_ lives
     // The two-table operations (interdomain.hpp) edit records directly.
     friend Result<u32> evtchn_bind_interdomain(EvtchnTable&, EvtchnTable&, u32);
     friend Status evtchn_close(EvtchnTable&, xen::SharedInfo&, u32, EvtchnTable*);

@@ -1,0 +1,54 @@
+// Domain snapshots: every domain in the registry with its life-cycle state,
+// memory, scheduling parameters and vCPUs (saved registers, page-table
+// roots, runstate). Saved registers are those of the last exit to the
+// hypervisor: a vCPU that is running now has newer ones in the CPU.
+#pragma once
+
+#include "introspect/lib/outcome.hpp"
+#include "introspect/lib/target.hpp"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace glass {
+
+struct VcpuSnapshot {
+    u32 id = 0;
+    std::string state; // offline, runnable, running, blocked
+    bool initialised = false;
+    bool kernel_mode = false;
+    u64 kernel_l4_mfn = 0; // CR3 in guest kernel mode
+    u64 user_l4_mfn = 0;   // CR3 in guest user mode, 0 = none
+    u64 cr2 = 0;
+    std::vector<std::pair<std::string, u64>> regs; // in Regs order of the names below
+    std::string runstate;                          // running, runnable, blocked, offline
+    u64 runstate_ns[4] = {};                       // time in each runstate
+
+    u64 l4_mfn() const { return kernel_mode || !user_l4_mfn ? kernel_l4_mfn : user_l4_mfn; }
+    u64 reg(const std::string& name) const;
+};
+
+struct DomainSnapshot {
+    u16 id = 0;
+    std::string state; // building, running, paused, shutdown, crashed, dying
+    bool privileged = false;
+    u32 shutdown_reason = 0;
+    u64 nr_pages = 0, max_pages = 0;
+    u64 shared_info_mfn = 0;
+    u32 pause_count = 0, weight = 0, cap = 0;
+    std::string cmdline;
+    std::vector<VcpuSnapshot> vcpus;
+    u64 struct_phys = 0; // machine address of the hypervisor's Domain
+    u64 evtchn_phys = 0; // of its EvtchnTable, 0 = none
+};
+
+struct DomainsSnapshot {
+    ReadStamp stamp;
+    std::vector<DomainSnapshot> domains; // by id
+    const DomainSnapshot* find(u16 id) const;
+};
+
+Outcome<DomainsSnapshot> read_domains(const Target& t);
+
+} // namespace glass

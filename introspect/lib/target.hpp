@@ -1,0 +1,84 @@
+// A running (or recorded) Glasshouse, attached through its machine memory:
+// the introspection root found and checked, the layout table loaded, and
+// the consistency protocol (introspect/FORMAT.md §Consistency) for reads.
+#pragma once
+
+#include "introspect/lib/layout.hpp"
+#include "introspect/lib/machine_memory.hpp"
+#include "introspect/lib/mapped_file.hpp"
+#include "introspect/lib/outcome.hpp"
+
+#include "hv/introspect/format.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace glass {
+
+// How a snapshot was taken. `consistent`: no hypervisor critical section
+// and no domain creation or destruction overlapped the read. Otherwise the
+// snapshot is still made of single-word atomic reads, but fields of one
+// record may come from different moments.
+struct ReadStamp {
+    bool consistent = false;
+    u64 generation = 0;
+    unsigned attempts = 0;
+};
+
+class Target {
+  public:
+    // Attach to memory; the root is at `root_phys` when given (from hv.elf),
+    // else found by scanning page starts for the magic.
+    static Outcome<Target> attach(MachineMemory mem, std::optional<u64> root_phys);
+    // Maps QEMU's RAM file and attaches; `hv_elf` may be empty (then scan).
+    static Outcome<Target> open(const std::string& mem_path, const std::string& hv_elf);
+
+    const MachineMemory& memory() const { return mem_; }
+    const introspect_abi::Root& root() const { return root_; }
+    const Layout& layout() const { return layout_; }
+    u64 root_phys() const { return root_phys_; }
+
+    // Machine address of a hypervisor pointer (direct map or image); 0 when
+    // the pointer is in neither.
+    u64 hv_phys(u64 va) const;
+    // The current domain-registry generation (odd while one changes).
+    u64 generation() const;
+
+    // Runs `read` until it did not overlap any hypervisor change, at most
+    // `tries` times; the last attempt's result stands either way.
+    template <class F>
+    ReadStamp read_consistent(F&& read, unsigned tries = 64) const {
+        ReadStamp stamp;
+        for (stamp.attempts = 1;; stamp.attempts++) {
+            u64 gen_before = generation();
+            u32 next_before = 0;
+            bool quiet = lock_free(next_before) && (gen_before & 1) == 0;
+            read();
+            stamp.generation = gen_before;
+            if (quiet && lock_next() == next_before && generation() == gen_before) {
+                stamp.consistent = true;
+                return stamp;
+            }
+            if (stamp.attempts >= tries) return stamp;
+            __builtin_ia32_pause();
+        }
+    }
+
+  private:
+    Target() = default;
+    // The hypervisor lock is a ticket lock: every acquisition increments
+    // `next`, so a read that starts with the lock free and ends with `next`
+    // unchanged overlapped no critical section.
+    u32 lock_next() const;
+    // Whether the lock is free now; `next` as read, for the end check.
+    bool lock_free(u32& next) const;
+
+    std::shared_ptr<MappedFile> file_; // keeps mem_ mapped, when from a file
+    MachineMemory mem_;
+    introspect_abi::Root root_{};
+    u64 root_phys_ = 0;
+    Layout layout_;
+};
+
+} // namespace glass

@@ -1,0 +1,268 @@
+// The introspect library against synthetic memory images: attaching,
+// reading domains, frames, page tables and event channels by the published
+// layout, the consistency protocol, and snapshot diffs.
+#include "synthetic_image.hpp"
+
+#include "introspect/lib/diff.hpp"
+#include "introspect/lib/domains.hpp"
+#include "introspect/lib/evtchn.hpp"
+#include "introspect/lib/frames.hpp"
+#include "introspect/lib/target.hpp"
+#include "introspect/lib/walk.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace glass;
+using glass::test::SyntheticImage;
+
+namespace {
+constexpr u64 P = 1, RW = 2, US = 4, PS = 0x80;
+
+Target attach(const SyntheticImage& img, std::optional<u64> at = SyntheticImage::kRootPhys) {
+    auto t = Target::attach(img.memory(), at);
+    REQUIRE(t.ok());
+    return *t;
+}
+} // namespace
+
+TEST_CASE("attach finds the root by scanning and by address", "[introspect]") {
+    SyntheticImage img;
+    auto scanned = Target::attach(img.memory(), std::nullopt);
+    REQUIRE(scanned.ok());
+    CHECK(scanned->root_phys() == SyntheticImage::kRootPhys);
+    CHECK(Target::attach(img.memory(), SyntheticImage::kRootPhys).ok());
+}
+
+TEST_CASE("attach refuses a broken, stale or foreign root with a reason", "[introspect]") {
+    SyntheticImage img;
+    SECTION("nothing there") {
+        auto t = Target::attach(img.memory(), 0x300000);
+        REQUIRE_FALSE(t.ok());
+        CHECK_THAT(t.error(), Catch::Contains("no introspection root"));
+    }
+    SECTION("checksum") {
+        img.root().nr_frames++;
+        auto t = Target::attach(img.memory(), SyntheticImage::kRootPhys);
+        REQUIRE_FALSE(t.ok());
+        CHECK_THAT(t.error(), Catch::Contains("checksum"));
+    }
+    SECTION("a copy elsewhere is not the root") {
+        img.root().self_phys = 0x100000;
+        img.seal();
+        CHECK_THAT(Target::attach(img.memory(), SyntheticImage::kRootPhys).error(),
+                   Catch::Contains("stale"));
+        CHECK_FALSE(Target::attach(img.memory(), std::nullopt).ok());
+    }
+    SECTION("version") {
+        img.root().version = 99;
+        img.seal();
+        CHECK_THAT(Target::attach(img.memory(), SyntheticImage::kRootPhys).error(),
+                   Catch::Contains("version 99"));
+    }
+    SECTION("a missing field") {
+        std::strcpy(img.root().fields[1].name, "Domain.renamed");
+        img.seal();
+        CHECK_THAT(Target::attach(img.memory(), SyntheticImage::kRootPhys).error(),
+                   Catch::Contains("Domain.id"));
+    }
+}
+
+TEST_CASE("RAM above 4 GiB follows the low part in the backend", "[introspect]") {
+    std::vector<u8> bytes(3 * kPageSize);
+    MachineMemory m(bytes.data(), bytes.size(), 2 * kPageSize);
+    CHECK(m.at(0, kPageSize) == bytes.data());
+    CHECK(m.at(kPageSize, 2 * kPageSize) == nullptr); // runs into the hole
+    CHECK(m.at(2 * kPageSize, 8) == nullptr);         // the hole
+    CHECK(m.at(MachineMemory::kHighBase, 8) == bytes.data() + 2 * kPageSize);
+    CHECK(m.at(MachineMemory::kHighBase + kPageSize, 1) == nullptr);
+}
+
+TEST_CASE("domains are read by the published layout", "[introspect]") {
+    SyntheticImage img;
+    u64 d0 = img.add_domain(0, 0x400, 1, 4096, 2);
+    img.set_vcpu(d0, 0, 2, 0x500, 0xffffffff80001000);
+    u64 d3 = img.add_domain(3, 0x402, 2, 1024, 1);
+    img.set_vcpu(d3, 0, 0, 0x600, 0);
+    Target t = attach(img);
+    auto s = read_domains(t);
+    REQUIRE(s.ok());
+    CHECK(s->stamp.consistent);
+    REQUIRE(s->domains.size() == 2);
+    const DomainSnapshot& a = s->domains[0];
+    CHECK(a.id == 0);
+    CHECK(a.state == "running");
+    CHECK(a.nr_pages == 4096);
+    CHECK(a.cmdline == "spin");
+    CHECK(a.weight == 256);
+    REQUIRE(a.vcpus.size() == 2);
+    CHECK(a.vcpus[0].state == "running");
+    CHECK(a.vcpus[0].kernel_l4_mfn == 0x500);
+    CHECK(a.vcpus[0].reg("rip") == 0xffffffff80001000);
+    CHECK(s->find(3)->state == "paused");
+    CHECK(s->find(3)->vcpus[0].state == "offline");
+    CHECK(s->find(1) == nullptr);
+}
+
+TEST_CASE("a read overlapping hypervisor work is retried, then marked torn", "[introspect]") {
+    SyntheticImage img;
+    img.add_domain(0, 0x400, 1, 4096, 1);
+    SECTION("lock held") {
+        img.put<u32>(SyntheticImage::kLockPhys, 8); // next
+        img.put<u32>(SyntheticImage::kLockPhys + 4, 7);
+        Target t = attach(img);
+        auto s = read_domains(t);
+        REQUIRE(s.ok());
+        CHECK_FALSE(s->stamp.consistent);
+        CHECK(s->stamp.attempts > 1);
+    }
+    SECTION("domain registry changing (odd generation)") {
+        img.root().generation = 5;
+        Target t = attach(img);
+        CHECK_FALSE(read_domains(t)->stamp.consistent);
+    }
+    SECTION("lock free, generation even") {
+        img.put<u32>(SyntheticImage::kLockPhys, 9);
+        img.put<u32>(SyntheticImage::kLockPhys + 4, 9);
+        img.root().generation = 6;
+        Target t = attach(img);
+        auto s = read_domains(t);
+        CHECK(s->stamp.consistent);
+        CHECK(s->stamp.attempts == 1);
+        CHECK(s->stamp.generation == 6);
+    }
+}
+
+TEST_CASE("frame counts per class add up to all frames", "[introspect]") {
+    SyntheticImage img;
+    for (u64 m = 0x800; m < 0x900; m++)
+        img.frame(m).owner = 1;
+    img.frame(0x800) = {1, 1, 1, 0, mm::FrameType::L4, mm::kFramePinned, 0};
+    img.frame(0x801) = {1, 1, 1, 0, mm::FrameType::L1, 0, 0};
+    img.frame(0x802) = {1, 0, 1, 0, mm::FrameType::L1, 0, 0}; // last type, no count
+    img.frame(0x803) = {2, 2, 1, 0, mm::FrameType::Writable, 0, 0};
+    img.frame(0xFF0).owner = mm::kOwnerIo;
+    Target t = attach(img);
+    FrameSnapshot s = read_frames(t);
+    REQUIRE(s.frames.size() == img.nr_frames());
+    CHECK(s.stamp.consistent);
+    FrameCounts c = count_frames(s);
+    u64 sum = 0;
+    for (u64 n : c.by_class)
+        sum += n;
+    CHECK(sum == img.nr_frames());
+    CHECK(c.by_class[unsigned(FrameClass::L4)] == 1);
+    CHECK(c.by_class[unsigned(FrameClass::L1)] == 1);
+    CHECK(c.by_class[unsigned(FrameClass::Writable)] == 1);
+    CHECK(c.by_class[unsigned(FrameClass::Ram)] == 0x100 - 3);
+    CHECK(c.by_class[unsigned(FrameClass::Io)] == 1);
+    CHECK(c.pinned == 1);
+    FrameFilter l1{FrameClass::L1, u16(1), false};
+    CHECK(list_frames(s, l1) == std::vector<u64>{0x801});
+    FrameFilter other_owner{std::nullopt, u16(2), false};
+    CHECK(count_frames(s, other_owner).total == 0);
+    CHECK(frame_class_from_name("l1") == FrameClass::L1);
+    CHECK_FALSE(frame_class_from_name("l5"));
+}
+
+TEST_CASE("page-table walks report every level and the frame reached", "[introspect]") {
+    SyntheticImage img;
+    // L4 0x800 -> L3 0x801 -> L2 0x802 -> L1 0x803 -> frame 0x900 for va;
+    // L2[1] maps a 2 MiB superpage at machine 0x400000.
+    u64 va = 0xffffffff80001000ull;
+    unsigned i4 = (va >> 39) & 511, i3 = (va >> 30) & 511, i2 = (va >> 21) & 511,
+             i1 = (va >> 12) & 511;
+    img.put<u64>(0x800000 + 8 * i4, 0x801000 | P | RW | US);
+    img.put<u64>(0x801000 + 8 * i3, 0x802000 | P | RW | US);
+    img.put<u64>(0x802000 + 8 * i2, 0x803000 | P | RW | US);
+    img.put<u64>(0x803000 + 8 * i1, 0x900000 | P | US);
+    img.put<u64>(0x802000 + 8 * (i2 + 1), 0x400000 | P | RW | US | PS);
+    Target t = attach(img);
+
+    auto r = walk(t, 0x800, va + 0x123);
+    REQUIRE(r.ok());
+    REQUIRE(r->mapped);
+    REQUIRE(r->steps.size() == 4);
+    CHECK(r->steps[0].table_mfn == 0x800);
+    CHECK(r->steps[3].index == i1);
+    CHECK(r->mfn == 0x900);
+    CHECK(r->maddr == 0x900123);
+    CHECK_FALSE(r->writable);
+    CHECK(r->page_size == 4096);
+
+    auto big = walk(t, 0x800, va + (1u << 21) + 0x5000);
+    REQUIRE(big.ok());
+    CHECK(big->page_size == 2u << 20);
+    CHECK(big->steps.size() == 3);
+    CHECK(big->mfn == 0x400 + 5 + 1); // va's offset in the 2 MiB page is 0x6000
+    CHECK(pte_flags(big->steps[2].entry, 2) == "PWU--S--");
+
+    auto none = walk(t, 0x800, 0x1000);
+    REQUIRE(none.ok());
+    CHECK_FALSE(none->mapped);
+    CHECK(none->why_unmapped == "L4 entry 0 not present");
+    CHECK_FALSE(walk(t, 0x800, 0x0000900000000000ull).ok()); // non-canonical
+
+    // Reverse: only active page tables are searched.
+    img.frame(0x800) = {1, 1, 1, 0, mm::FrameType::L4, 0, 0};
+    img.frame(0x801) = {1, 1, 1, 0, mm::FrameType::L3, 0, 0};
+    img.frame(0x802) = {1, 1, 1, 0, mm::FrameType::L2, 0, 0};
+    img.frame(0x803) = {1, 1, 1, 0, mm::FrameType::L1, 0, 0};
+    FrameSnapshot frames = read_frames(t);
+    auto refs = reverse_lookup(t, frames, 0x900);
+    REQUIRE(refs.size() == 1);
+    CHECK(refs[0].table_mfn == 0x803);
+    CHECK(refs[0].index == i1);
+    auto in_super = reverse_lookup(t, frames, 0x4a0);
+    REQUIRE(in_super.size() == 1);
+    CHECK(in_super[0].level == 2);
+    CHECK(reverse_lookup(t, frames, 0x803).size() == 1); // referenced as an L1 by the L2
+}
+
+TEST_CASE("event channels: bindings from the table, bits from shared_info", "[introspect]") {
+    SyntheticImage img;
+    u64 d = img.add_domain(1, 0x400, 1, 4096, 1);
+    u64 ev = img.add_evtchn(d, 0x410);
+    img.put<u64>(d + img.offset("Domain.shared_info_mfn"), 0x420);
+    img.set_port(ev, 0, 1, 0, 0);
+    img.set_port(ev, 1, 4, 3, 0);
+    img.set_port(ev, 65, 2, 0, 0);
+    img.put<u64>(0x420000 + 2048 + 8, 1ull << 1); // port 65 pending
+    img.put<u64>(0x420000 + 2560, 1ull << 1);     // port 1 masked
+    img.put<u8>(0x420000 + 0, 1);                 // vcpu 0 upcall pending
+    Target t = attach(img);
+    auto s = read_evtchn(t, 1);
+    REQUIRE(s.ok());
+    REQUIRE(s->ports.size() == 3);
+    CHECK(s->ports[1].state == "Virq");
+    CHECK(s->ports[1].virq == 3);
+    CHECK(s->ports[1].masked);
+    CHECK(s->ports[2].port == 65);
+    CHECK(s->ports[2].state == "Unbound");
+    CHECK(s->ports[2].pending);
+    REQUIRE(s->vcpus.size() == 1);
+    CHECK(s->vcpus[0].pending);
+    CHECK_THAT(read_evtchn(t, 2).error(), Catch::Contains("no such domain 2"));
+}
+
+TEST_CASE("snapshot diffs list what changed", "[introspect]") {
+    SyntheticImage img;
+    u64 d = img.add_domain(0, 0x400, 1, 4096, 1);
+    Target t = attach(img);
+    auto d0 = read_domains(t);
+    FrameSnapshot f0 = read_frames(t);
+    img.put<u8>(d + img.offset("Domain.state"), 2);
+    img.add_domain(2, 0x402, 0, 16, 1);
+    img.frame(0x900) = {1, 1, 0, 0, mm::FrameType::L1, mm::kFramePinned, 0};
+    auto d1 = read_domains(t);
+    FrameSnapshot f1 = read_frames(t);
+    auto dc = diff_domains(*d0, *d1);
+    REQUIRE(dc.size() == 2);
+    CHECK(dc[0].what == "state running -> paused");
+    CHECK(dc[1].id == 2);
+    CHECK(dc[1].what == "created");
+    auto fc = diff_frames(f0, f1);
+    // The new domain's two frames became the hypervisor's, and 0x900 an L1.
+    REQUIRE(fc.size() == 3);
+    CHECK(fc[2].mfn == 0x900);
+    CHECK(classify(fc[2].after) == FrameClass::L1);
+}
