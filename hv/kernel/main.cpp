@@ -5,6 +5,7 @@
 #include "hv/arch/x86_64/percpu.hpp"
 #include "hv/arch/x86_64/serial.hpp"
 #include "hv/arch/x86_64/smp.hpp"
+#include "hv/debug/gdb_server.hpp"
 #include "hv/introspect/publish.hpp"
 #include "hv/kernel/cmdline.hpp"
 #include "hv/kernel/dom0.hpp"
@@ -83,6 +84,7 @@ extern "C" [[noreturn]] void hv_main(u32 magic, u32 mbi) {
     arch::apic_timer_init();
     arch::smp_boot_aps();
 
+    gdb_server_init(g_boot.cmdline);
     run_debug_fault(g_boot.cmdline);
     if (g_boot.nr_modules == 0) panic("no domain 0 kernel: pass it with -initrd");
     start_dom0(g_boot);

@@ -6,6 +6,7 @@
 #include "hv/arch/x86_64/debugregs.hpp"
 #include "hv/arch/x86_64/ipi.hpp"
 #include "hv/arch/x86_64/percpu.hpp"
+#include "hv/debug/gdb_server.hpp"
 #include "hv/domain/domain.hpp"
 #include "hv/kernel/log.hpp"
 #include "hv/mm/wpt.hpp"
@@ -108,11 +109,15 @@ extern "C" int hv_guest_trap(Regs* frame) {
         if (vec == arch::kTimerVector) {
             arch::apic_timer_interrupt();
             scheduler_tick();
+        } else if (vec == kGdbSerialVector) {
+            gdb_serial_interrupt();
         } else if (vec != arch::kSpuriousVector) {
             arch::apic_eoi(); // a kick: the exit path delivers what is pending
         }
         return 0;
     }
+    // A debugger's breakpoint, step or watchpoint: the guest never sees it.
+    if ((vec == 1 || vec == 3) && gdb_guest_trap(v, r, vec)) return 0;
     switch (vec) {
     case 1:
         handle_debug(v);

@@ -5,6 +5,7 @@
 #include "hv/arch/x86_64/extable.hpp"
 #include "hv/arch/x86_64/ipi.hpp"
 #include "hv/arch/x86_64/percpu.hpp"
+#include "hv/debug/gdb_server.hpp"
 #include "hv/domain/domain.hpp"
 #include "hv/kernel/log.hpp"
 #include "hv/sched/hv_lock.hpp"
@@ -70,6 +71,12 @@ extern "C" void hv_hypervisor_trap(Regs* r) {
         return;
     }
     if (vec == arch::kSpuriousVector) return;
+    if (vec == kGdbSerialVector) {
+        hv_lock_acquire();
+        gdb_serial_interrupt();
+        hv_lock_release();
+        return;
+    }
     if (vec >= 32) {
         arch::apic_eoi();
         return;

@@ -1,0 +1,23 @@
+// A second 16550 UART (COM2, 0x2F8) for the GDB stub: byte transmit and
+// receive with the receive interrupt on IRQ 3. COM1 stays the console
+// (serial.hpp).
+#pragma once
+
+#include "hv/lib/types.hpp"
+
+namespace arch {
+
+constexpr u16 kCom2 = 0x2F8;
+constexpr unsigned kCom2Irq = 3;
+
+// 115200 8N1, FIFO with a one-byte trigger, receive interrupt enabled and
+// OUT2 set (the gate between the UART and its IRQ line on PC hardware).
+void serial_port_init_rx_irq(u16 port);
+void serial_port_write(u16 port, const u8* data, usize n);
+// Reads one received byte; false when the receive buffer is empty.
+bool serial_port_read(u16 port, u8& byte);
+// The scratch register (offset 7): probing whether a UART is there.
+void serial_port_scratch_write(u16 port, u8 value);
+u8 serial_port_scratch_read(u16 port);
+
+} // namespace arch
