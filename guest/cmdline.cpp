@@ -59,6 +59,14 @@ bool parse_word(Word word, BootOptions& out) {
         out.traps = true;
         return true;
     }
+    if (word.is("mmtest")) {
+        out.mmtest = true;
+        return true;
+    }
+    if (word.is("mmbench")) {
+        out.mmbench = true;
+        return true;
+    }
     if (word.is("timer")) {
         out.timer = true;
         return true;

@@ -1,6 +1,7 @@
 // Boot options from start_info.cmd_line: words separated by spaces.
 //   shutdown=poweroff|reboot|crash  reason passed to SCHEDOP_shutdown at the end
 //   traps                           register a trap table (vectors 0-19)
+//   mmtest, mmbench                 page-table checks / MMU benchmark (guest/mmtest.hpp, mmbench.hpp)
 //   timer                           test timers and the clock (guest/timer.hpp)
 //   fault=pf|ud|bp                  provoke a fault after the boot checks
 //   procs, tick, ping=, pong=, bench  CPU tests and benchmarks (guest/bench.hpp)
@@ -31,6 +32,8 @@ struct BootOptions {
     Fault fault = Fault::none;
     bool traps = false;
     bool timer = false;
+    bool mmtest = false;  // page-table checks (guest/mmtest.hpp)
+    bool mmbench = false; // MMU benchmark (guest/mmbench.hpp)
     bool wpt = false;
     bool spin = false;        // busy-loop forever after the boot checks (a CPU hog)
     Scenario scenario;        // start= options

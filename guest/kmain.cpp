@@ -10,6 +10,8 @@
 #include "guest/console.hpp"
 #include "guest/domid.hpp"
 #include "guest/faults.hpp"
+#include "guest/mmbench.hpp"
+#include "guest/mmtest.hpp"
 #include "guest/shared_info.hpp"
 #include "guest/shutdown.hpp"
 #include "guest/timer.hpp"
@@ -147,6 +149,9 @@ extern "C" [[noreturn]] void kmain(const xen::StartInfo* start_info) {
     if (options.wpt && !run_wpt_test(si)) shutdown(xen::SHUTDOWN_crash);
     if (options.scenario.blk_backend) blk::blkback_init(si);
     if (options.scenario.count || options.scenario.churn_count) run_scenario(options.scenario);
+    // After any domUs: the M2P check then also covers frames they gave back.
+    if (options.mmtest && !run_mmtest(si)) shutdown(xen::SHUTDOWN_crash);
+    if (options.mmbench) run_mmbench(si);
     if ((options.blk.blocks || options.blk.bench_reqs) && !blk::run_blk_frontend(si, options.blk))
         shutdown(xen::SHUTDOWN_crash);
     if (options.spin) {

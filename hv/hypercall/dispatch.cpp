@@ -34,6 +34,7 @@ constexpr HypercallTable make_table() {
     t.slot[xen::HC_memory_op] = hc_memory_op;
     t.slot[xen::HC_multicall] = hc_multicall;
     t.slot[xen::HC_update_va_mapping] = hc_update_va_mapping;
+    t.slot[xen::HC_update_va_mapping_otherdomain] = hc_update_va_mapping_otherdomain;
     t.slot[xen::HC_set_timer_op] = hc_set_timer_op;
     t.slot[xen::HC_xen_version] = hc_xen_version;
     t.slot[xen::HC_console_io] = hc_console_io;

@@ -43,6 +43,7 @@ i64 hc_fpu_taskswitch(Vcpu*, const HypercallArgs&);
 i64 hc_set_debugreg(Vcpu*, const HypercallArgs&);
 i64 hc_get_debugreg(Vcpu*, const HypercallArgs&);
 i64 hc_update_va_mapping(Vcpu*, const HypercallArgs&);
+i64 hc_update_va_mapping_otherdomain(Vcpu*, const HypercallArgs&);
 i64 hc_mmu_update(Vcpu*, const HypercallArgs&);
 i64 hc_mmuext_op(Vcpu*, const HypercallArgs&);
 i64 hc_set_gdt(Vcpu*, const HypercallArgs&);

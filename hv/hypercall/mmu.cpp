@@ -19,6 +19,7 @@
 #include "hv/arch/x86_64/cpu.hpp"
 #include "hv/domain/domain.hpp"
 #include "hv/domain/guest_mode.hpp"
+#include "hv/hypercall/foreign_dom.hpp"
 #include "hv/hypercall/hypercall.hpp"
 #include "hv/mm/guest_access.hpp"
 #include "hv/mm/guest_walk.hpp"
@@ -154,12 +155,16 @@ i64 mmuext_one(Vcpu* v, const xen::MmuextOp& op) {
 
 } // namespace
 
-i64 hc_update_va_mapping(Vcpu* v, const HypercallArgs& a) {
-    u64 va = a.a[0], pte = a.a[1], flags = a.a[2];
+namespace {
+
+// update_va_mapping with the frame owner resolved (§4.6; FD for
+// update_va_mapping_otherdomain): always the caller's own tables.
+i64 update_va(Vcpu* v, u64 va, u64 pte, u64 flags, u16 pg_owner) {
     if (!xen::guest_addr_ok(va)) return hc_error(XEN_EINVAL);
     auto slot = find_l1_slot(current_l4_mfn(v), va);
     if (!slot.ok()) return hc_error(slot.error());
-    Status s = page_types().mod_l1_entry(slot->table_mfn, slot->index, pte, v->domain->mm);
+    Status s = page_types().mod_l1_entry(slot->table_mfn, slot->index, pte, v->domain->mm, false,
+                                         pg_owner);
     if (!s.ok()) return hc_status(s);
     if (page_types().take_flush_request()) flush_domain_tlbs(v->domain);
     // Above the flush type: UVMF_LOCAL (0), UVMF_ALL, or a vCPU bitmap.
@@ -180,16 +185,29 @@ i64 hc_update_va_mapping(Vcpu* v, const HypercallArgs& a) {
     return 0;
 }
 
+} // namespace
+
+i64 hc_update_va_mapping(Vcpu* v, const HypercallArgs& a) {
+    return update_va(v, a.a[0], a.a[1], a.a[2], v->domain->id);
+}
+
+i64 hc_update_va_mapping_otherdomain(Vcpu* v, const HypercallArgs& a) {
+    auto owner = frame_owner(v, static_cast<u16>(a.a[3]));
+    if (!owner.ok()) return hc_error(owner.error());
+    return update_va(v, a.a[0], a.a[1], a.a[2], *owner);
+}
+
 i64 hc_mmu_update(Vcpu* v, const HypercallArgs& a) {
     u64 reqs = a.a[0];
     u32 count = static_cast<u32>(a.a[1]) & 0x7FFFFFFF; // bit 31: continuations
     u64 done_ptr = a.a[2];
-    u64 foreigndom = a.a[3];
-    // Mapping another domain's frames (toolstack building a guest) comes
-    // with the control interface; until then only the caller's own.
-    if (!is_self(v, foreigndom & 0xFFFF) || (foreigndom >> 16) != 0) return hc_error(XEN_EPERM);
+    u64 foreigndom = a.a[3] & 0xFFFFFFFF; // FD | (PFD + 1) << 16 (§4.4)
+    auto pg_owner = frame_owner(v, static_cast<u16>(foreigndom));
+    if (!pg_owner.ok()) return hc_error(pg_owner.error());
+    auto pt_owner = table_owner(v, static_cast<u16>(foreigndom >> 16));
+    if (!pt_owner.ok()) return hc_error(pt_owner.error());
     auto& types = page_types();
-    const auto& mm = v->domain->mm;
+    const auto& mm = (*pt_owner)->mm;
     i64 rc = 0;
     u32 done = 0;
     for (; done < count; done++) {
@@ -204,14 +222,14 @@ i64 hc_mmu_update(Vcpu* v, const HypercallArgs& a) {
         switch (cmd) {
         case xen::MMU_NORMAL_PT_UPDATE:
         case xen::MMU_PT_UPDATE_NO_TRANSLATE:
-            s = types.update_pt_entry(ptr, req.val, mm, false);
+            s = types.update_pt_entry(ptr, req.val, mm, false, *pg_owner);
             break;
         case xen::MMU_PT_UPDATE_PRESERVE_AD:
-            s = types.update_pt_entry(ptr, req.val, mm, true);
+            s = types.update_pt_entry(ptr, req.val, mm, true, *pg_owner);
             break;
         case xen::MMU_MACHPHYS_UPDATE: {
             u64 mfn = ptr >> kPageShift;
-            if (!frame_table().is_ram(mfn) || frame_table()[mfn].owner != mm.id)
+            if (!frame_table().is_ram(mfn) || frame_table()[mfn].owner != *pg_owner)
                 s = XEN_EPERM;
             else
                 m2p_set(mfn, req.val);
@@ -226,7 +244,10 @@ i64 hc_mmu_update(Vcpu* v, const HypercallArgs& a) {
             break;
         }
     }
-    if (types.take_flush_request()) flush_domain_tlbs(v->domain);
+    if (types.take_flush_request()) {
+        flush_domain_tlbs(v->domain);
+        if (*pt_owner != v->domain) flush_domain_tlbs(*pt_owner);
+    }
     return finish_batch(done_ptr, done, rc);
 }
 

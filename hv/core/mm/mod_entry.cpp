@@ -9,12 +9,14 @@
 namespace mm {
 
 Status PageTypes::mod_entry(unsigned level, u64 table_mfn, unsigned index, u64 val,
-                            const DomainMm& d, bool preserve_ad) {
+                            const DomainMm& d, bool preserve_ad, u16 pg_owner) {
     if (index >= kEntriesPerTable || !owned_ram(table_mfn, d.id)) return XEN_EINVAL;
     if (frames_.active_type(table_mfn) != table_type(level) ||
         !(frames_[table_mfn].flags & kFrameValidated))
         return XEN_EINVAL;
     if (level == 4 && !xen::is_guest_l4_slot(index)) return XEN_EINVAL;
+    // Only leaf entries may name another domain's frames (§4.4).
+    if (level != 1 && pg_owner != d.id) return XEN_EINVAL;
 
     u64* slot = mem_.frame(table_mfn) + index;
     u64 old_e = pte_read(slot);
@@ -28,7 +30,7 @@ Status PageTypes::mod_entry(unsigned level, u64 table_mfn, unsigned index, u64 v
             if (level >= 2) flush_needed_ = true;
             return {};
         }
-        Result<u64> checked = get_entry_ref(level, new_e, table_mfn, d);
+        Result<u64> checked = get_entry_ref(level, new_e, table_mfn, d, pg_owner);
         if (!checked) return checked.error();
         new_e = *checked;
     }
@@ -42,30 +44,41 @@ Status PageTypes::mod_entry(unsigned level, u64 table_mfn, unsigned index, u64 v
 
 Status PageTypes::mod_l1_entry(u64 table_mfn, unsigned index, u64 val, const DomainMm& d,
                                bool preserve_ad) {
-    return mod_entry(1, table_mfn, index, val, d, preserve_ad);
+    return mod_entry(1, table_mfn, index, val, d, preserve_ad, d.id);
+}
+
+Status PageTypes::mod_l1_entry(u64 table_mfn, unsigned index, u64 val, const DomainMm& d,
+                               bool preserve_ad, u16 pg_owner) {
+    return mod_entry(1, table_mfn, index, val, d, preserve_ad, pg_owner);
 }
 
 Status PageTypes::mod_l2_entry(u64 table_mfn, unsigned index, u64 val, const DomainMm& d,
                                bool preserve_ad) {
-    return mod_entry(2, table_mfn, index, val, d, preserve_ad);
+    return mod_entry(2, table_mfn, index, val, d, preserve_ad, d.id);
 }
 
 Status PageTypes::mod_l3_entry(u64 table_mfn, unsigned index, u64 val, const DomainMm& d,
                                bool preserve_ad) {
-    return mod_entry(3, table_mfn, index, val, d, preserve_ad);
+    return mod_entry(3, table_mfn, index, val, d, preserve_ad, d.id);
 }
 
 Status PageTypes::mod_l4_entry(u64 table_mfn, unsigned index, u64 val, const DomainMm& d,
                                bool preserve_ad) {
-    return mod_entry(4, table_mfn, index, val, d, preserve_ad);
+    return mod_entry(4, table_mfn, index, val, d, preserve_ad, d.id);
 }
 
 Status PageTypes::update_pt_entry(u64 maddr, u64 val, const DomainMm& d, bool preserve_ad) {
+    return update_pt_entry(maddr, val, d, preserve_ad, d.id);
+}
+
+Status PageTypes::update_pt_entry(u64 maddr, u64 val, const DomainMm& d, bool preserve_ad,
+                                  u16 pg_owner) {
     u64 mfn = maddr >> kPageShift;
     unsigned index = static_cast<unsigned>((maddr & (kPageSize - 1)) / sizeof(u64));
     if (!owned_ram(mfn, d.id)) return XEN_EINVAL;
     FrameType type = frames_.active_type(mfn);
-    if (is_page_table_type(type)) return mod_entry(level_of(type), mfn, index, val, d, preserve_ad);
+    if (is_page_table_type(type))
+        return mod_entry(level_of(type), mfn, index, val, d, preserve_ad, pg_owner);
     // Descriptor pages change only through update_descriptor, which checks.
     if (type == FrameType::SegDesc) return XEN_EINVAL;
     // Anything else is plain memory: the store happens under a writable

@@ -88,6 +88,12 @@ class PageTypes {
     // guest-visible adjustments), then releases the old one. ---
     [[nodiscard]] Status mod_l1_entry(u64 table_mfn, unsigned index, u64 val, const DomainMm& d,
                                       bool preserve_ad = false);
+    // Foreign mapping (§4.4 FD): the frame an L1 entry names must belong to
+    // `pg_owner` instead of d, and its references are taken on that
+    // domain's frame. Whether d may map pg_owner's memory at all (only the
+    // privileged domain may) is the caller's check.
+    [[nodiscard]] Status mod_l1_entry(u64 table_mfn, unsigned index, u64 val, const DomainMm& d,
+                                      bool preserve_ad, u16 pg_owner);
     [[nodiscard]] Status mod_l2_entry(u64 table_mfn, unsigned index, u64 val, const DomainMm& d,
                                       bool preserve_ad = false);
     [[nodiscard]] Status mod_l3_entry(u64 table_mfn, unsigned index, u64 val, const DomainMm& d,
@@ -100,6 +106,11 @@ class PageTypes {
     // machine address `maddr` (command bits already stripped), dispatched on
     // the containing frame's type (§4.4).
     [[nodiscard]] Status update_pt_entry(u64 maddr, u64 val, const DomainMm& d, bool preserve_ad);
+    // The same with a foreign frame owner: an L1 entry may then name
+    // pg_owner's frames; an L2..L4 entry with pg_owner != d.id is
+    // XEN_EINVAL (tables never link another domain's tables).
+    [[nodiscard]] Status update_pt_entry(u64 maddr, u64 val, const DomainMm& d, bool preserve_ad,
+                                         u16 pg_owner);
 
     // --- Descriptor pages (§3.4.3, §3.4.7). ---
     // set_gdt: a general and a SegDesc type reference; every failure XEN_EINVAL.
@@ -159,13 +170,15 @@ class PageTypes {
     void devalidate_frame(u64 mfn, FrameType type);
     Result<u64*> l1_slot(u64 table_mfn, unsigned index, const DomainMm& d);
     Status mod_entry(unsigned level, u64 table_mfn, unsigned index, u64 val, const DomainMm& d,
-                     bool preserve_ad);
+                     bool preserve_ad, u16 pg_owner);
 
     // Take / release what one present entry of a `level` table holds.
     // get_entry_ref returns the entry with the guest-visible adjustments.
-    Result<u64> get_entry_ref(unsigned level, u64 e, u64 table_mfn, const DomainMm& d);
+    // pg_owner: whose RAM an L1 entry may name (d.id but for foreign maps).
+    Result<u64> get_entry_ref(unsigned level, u64 e, u64 table_mfn, const DomainMm& d,
+                              u16 pg_owner);
     void put_entry_ref(unsigned level, u64 e, u64 table_mfn);
-    Result<u64> get_l1_ref(u64 e, const DomainMm& d);
+    Result<u64> get_l1_ref(u64 e, const DomainMm& d, u16 pg_owner);
     void put_l1_ref(u64 e);
     Result<u64> get_upper_ref(unsigned level, u64 e, u64 table_mfn, const DomainMm& d);
     Status get_linear_ref(unsigned level, u64 e, u64 table_mfn, const DomainMm& d);

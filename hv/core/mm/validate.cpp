@@ -39,7 +39,7 @@ Status PageTypes::validate_frame(u64 mfn, FrameType type, const DomainMm& d) {
     unsigned level = level_of(type);
     for (unsigned i = 0; i < kEntriesPerTable; i++) {
         if (!guest_slot(level, i)) continue;
-        Result<u64> e = get_entry_ref(level, pte_read(&t[i]), mfn, d);
+        Result<u64> e = get_entry_ref(level, pte_read(&t[i]), mfn, d, d.id);
         if (!e) {
             for (unsigned j = 0; j < i; j++)
                 if (guest_slot(level, j)) put_entry_ref(level, pte_read(&t[j]), mfn);
@@ -59,10 +59,11 @@ void PageTypes::devalidate_frame(u64 mfn, FrameType type) {
         if (guest_slot(level, i)) put_entry_ref(level, pte_read(&t[i]), mfn);
 }
 
-Result<u64> PageTypes::get_entry_ref(unsigned level, u64 e, u64 table_mfn, const DomainMm& d) {
+Result<u64> PageTypes::get_entry_ref(unsigned level, u64 e, u64 table_mfn, const DomainMm& d,
+                                     u16 pg_owner) {
     if (!pte_present(e)) return e;
     if (XenErrno err = check_entry_flags(level, e, d)) return err;
-    if (level == 1) return get_l1_ref(e, d);
+    if (level == 1) return get_l1_ref(e, d, pg_owner);
     return get_upper_ref(level, e, table_mfn, d);
 }
 
@@ -74,7 +75,7 @@ void PageTypes::put_entry_ref(unsigned level, u64 e, u64 table_mfn) {
         put_upper_ref(level, e, table_mfn);
 }
 
-Result<u64> PageTypes::get_l1_ref(u64 e, const DomainMm& d) {
+Result<u64> PageTypes::get_l1_ref(u64 e, const DomainMm& d, u16 pg_owner) {
     u64 mfn = pte_mfn(e);
     if (mfn == kInvalidMfnField) return XEN_EINVAL;
     if (!frames_.is_ram(mfn)) {
@@ -85,12 +86,15 @@ Result<u64> PageTypes::get_l1_ref(u64 e, const DomainMm& d) {
         return adjust_entry(1, e);
     }
     const FrameInfo& f = frames_[mfn];
-    bool shared = frames_.shared_with(mfn, d.id);
-    if (f.owner != d.id && !shared) return XEN_EBUSY;
+    // A hypervisor page shared with a domain is mappable by that domain
+    // only, never through a foreign mapping: it is freed with its domain
+    // without waiting for other domains' references.
+    bool shared = pg_owner == d.id && frames_.shared_with(mfn, d.id);
+    if (f.owner != pg_owner && !shared) return XEN_EBUSY;
     // Hypervisor pages are mapped write-back by the hypervisor itself;
     // an alias with other attributes would be undefined behaviour.
     if (shared && (e & kL1CacheBits)) return XEN_EACCES;
-    if (!get_page(mfn, d.id)) return XEN_EBUSY;
+    if (!get_page(mfn, pg_owner)) return XEN_EBUSY;
     if ((e & PTE_RW) && !get_page_type(mfn, FrameType::Writable, d)) {
         // A page table or descriptor page: never writable by the guest.
         put_page(mfn);
