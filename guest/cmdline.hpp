@@ -1,8 +1,8 @@
 // Boot options from start_info.cmd_line: words separated by spaces.
 //   shutdown=poweroff|reboot|crash  reason passed to SCHEDOP_shutdown at the end
 //   traps                           register a trap table (vectors 0-19)
-//   mmtest, mmbench                 page-table checks / MMU benchmark (guest/mmtest.hpp, mmbench.hpp)
-//   timer                           test timers and the clock (guest/timer.hpp)
+//   mmtest, mmbench                 page-table checks / MMU benchmark (guest/mmtest.hpp,
+//   mmbench.hpp) timer                           test timers and the clock (guest/timer.hpp)
 //   fault=pf|ud|bp                  provoke a fault after the boot checks
 //   procs, tick, ping=, pong=, bench  CPU tests and benchmarks (guest/bench.hpp)
 //   start=M:MEM:VCPUS               domain 0 toolstack: start a domU (guest/toolstack.hpp)

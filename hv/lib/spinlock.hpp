@@ -10,7 +10,8 @@ class Spinlock {
   public:
     void lock() {
         u32 ticket = __atomic_fetch_add(&next_, 1, __ATOMIC_RELAXED);
-        while (__atomic_load_n(&serving_, __ATOMIC_ACQUIRE) != ticket) __builtin_ia32_pause();
+        while (__atomic_load_n(&serving_, __ATOMIC_ACQUIRE) != ticket)
+            __builtin_ia32_pause();
     }
 
     // Spins like lock(), calling `poll()` while waiting: a CPU that waits
@@ -28,8 +29,8 @@ class Spinlock {
     bool try_lock() {
         u32 serving = __atomic_load_n(&serving_, __ATOMIC_RELAXED);
         u32 expected = serving;
-        return __atomic_compare_exchange_n(&next_, &expected, serving + 1, false,
-                                           __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+        return __atomic_compare_exchange_n(&next_, &expected, serving + 1, false, __ATOMIC_ACQUIRE,
+                                           __ATOMIC_RELAXED);
     }
 
     void unlock() { __atomic_store_n(&serving_, serving_ + 1, __ATOMIC_RELEASE); }
