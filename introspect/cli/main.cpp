@@ -1,7 +1,9 @@
-// `glass`: the command-line front end. Today one verb, `inspect`, over the
-// introspect library; the library knows nothing of this file.
+// `glass`: the command-line front end. Each verb is a thin layer over one
+// library (inspect: introspect/, trace: traces/); the libraries know nothing
+// of this file. A new verb is one line in kVerbs.
 #include "introspect/cli/commands.hpp"
 #include "introspect/cli/options.hpp"
+#include "traces/cli/trace_main.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -59,10 +61,38 @@ int inspect(int argc, char** argv) {
 } // namespace
 } // namespace glass
 
-int main(int argc, char** argv) {
-    if (argc >= 2 && std::strcmp(argv[1], "inspect") == 0)
-        return glass::inspect(argc - 2, argv + 2);
-    std::fprintf(stderr, "usage: glass inspect ...  (glass inspect --help)\n%s",
-                 glass::kInspectUsage);
+namespace {
+
+// Every verb gets argv with argv[0] = the verb's name, like a program of its own.
+struct Verb {
+    const char* name;
+    int (*run)(int argc, char** argv);
+    const char* summary;
+};
+
+int run_inspect(int argc, char** argv) {
+    return glass::inspect(argc - 1, argv + 1);
+}
+
+const Verb kVerbs[] = {
+    {"inspect", run_inspect, "read the live hypervisor's state (glass inspect --help)"},
+    {"trace", glass_trace_main,
+     "trace files: info, dump, export, stats, synth (glass trace --help)"},
+};
+
+int usage() {
+    std::fprintf(stderr, "usage: glass VERB ...\n");
+    for (const Verb& v : kVerbs)
+        std::fprintf(stderr, "  %-8s %s\n", v.name, v.summary);
     return 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) return usage();
+    for (const Verb& v : kVerbs)
+        if (std::strcmp(argv[1], v.name) == 0) return v.run(argc - 1, argv + 1);
+    std::fprintf(stderr, "glass: unknown verb '%s'\n", argv[1]);
+    return usage();
 }
