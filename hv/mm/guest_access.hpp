@@ -4,6 +4,7 @@
 // hypervisor's slots and any fault is reported, not taken.
 #pragma once
 
+#include "hv/core/hypercall/guest_memory.hpp"
 #include "hv/lib/result.hpp"
 #include "hv/lib/types.hpp"
 
@@ -20,3 +21,11 @@ template <class T>
 [[nodiscard]] Status write_guest(u64 guest_va, const T& v) {
     return copy_to_guest(guest_va, &v, sizeof(T));
 }
+
+// The running vCPU's memory as the portable hypercall logic reads it
+// (hv/core/hypercall/guest_memory.hpp).
+class GuestCopy final : public hcore::GuestMemory {
+  public:
+    Status read(void* dst, u64 va, usize n) override { return copy_from_guest(dst, va, n); }
+    Status write(u64 va, const void* src, usize n) override { return copy_to_guest(va, src, n); }
+};

@@ -51,9 +51,19 @@ constexpr u8 kFrameRemoved = 1u << 3;
 // uncharges `former_owner`.
 using FrameReleaseHook = void (*)(void* ctx, u64 mfn, u16 former_owner);
 
+// Called just before a frame's contents are read to validate it as `type`
+// (L1..L4, SegDesc): the one point where the typing core reads memory the
+// guest wrote directly rather than through a hypercall. A trace recorder
+// records the contents here; the replay engine supplies recorded contents.
+using FrameValidateHook = void (*)(void* ctx, u64 mfn, FrameType type);
+
 class PageTypes {
   public:
     PageTypes(FrameTable& frames, PhysMem mem) : frames_(frames), mem_(mem) {}
+
+    FrameTable& frames() { return frames_; }
+    const FrameTable& frames() const { return frames_; }
+    const PhysMem& mem() const { return mem_; }
 
     // --- General references: the frame may not be freed or reassigned. ---
     // Succeeds for RAM owned by `dom` or hypervisor frames shared with it.
@@ -122,6 +132,10 @@ class PageTypes {
     void set_release_hook(FrameReleaseHook hook, void* ctx) {
         release_hook_ = hook;
         release_ctx_ = ctx;
+    }
+    void set_validate_hook(FrameValidateHook hook, void* ctx) {
+        validate_hook_ = hook;
+        validate_ctx_ = ctx;
     }
     // Xen's guest_remove_page: unpins the frame and gives up the domain's
     // ownership. Freed (and the hook called) at once when nothing
@@ -195,6 +209,8 @@ class PageTypes {
     bool flush_needed_ = false;
     FrameReleaseHook release_hook_ = nullptr;
     void* release_ctx_ = nullptr;
+    FrameValidateHook validate_hook_ = nullptr;
+    void* validate_ctx_ = nullptr;
 };
 
 } // namespace mm

@@ -25,6 +25,7 @@ void install_hypervisor_l4_slots(u64* l4, const DomainMm& d) {
 } // namespace
 
 Status PageTypes::validate_frame(u64 mfn, FrameType type, const DomainMm& d) {
+    if (validate_hook_) validate_hook_(validate_ctx_, mfn, type);
     u64* t = mem_.frame(mfn);
     if (type == FrameType::SegDesc) {
         // Descriptors hold no references, so a failure needs no rollback;
