@@ -2,26 +2,11 @@
 // packets cannot express: the domain list, pausing a whole domain, the
 // hypervisor's address-space layout. Formats are in PROTOCOL.md.
 #include "gdbstub/commands.hpp"
+#include "gdbstub/glasshouse_format.hpp"
 
 namespace gdb {
 
 namespace {
-
-char state_letter(DomainState s) {
-    switch (s) {
-    case DomainState::Running:
-        return 'r';
-    case DomainState::Paused:
-        return 'p';
-    case DomainState::Stopped:
-        return 's';
-    case DomainState::Crashed:
-        return 'c';
-    case DomainState::Dying:
-        return 'd';
-    }
-    return '?';
-}
 
 void reply_status(Context& ctx, Error e) {
     if (e != Error::Ok) return ctx.error(e);
@@ -51,7 +36,7 @@ void cmd_gh_domains(Context& ctx, const Args&) {
         ctx.reply.put(',');
         ctx.reply.put_hex(d.vcpus);
         ctx.reply.put(',');
-        ctx.reply.put(state_letter(d.state));
+        ctx.reply.put(domain_state_letter(d.state));
         ctx.reply.put(',');
         ctx.reply.put_hex(d.memory_kib);
     }

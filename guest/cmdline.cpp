@@ -99,6 +99,7 @@ bool parse_word(Word word, BootOptions& out) {
         out.scenario.blk_backend = true;
         return true;
     }
+    if (word.starts_with("beat=")) return parse_count(word.after(5), out.beat_ms);
     if (word.starts_with("blk=")) return parse_count(word.after(4), out.blk.blocks);
     if (word.starts_with("blkbench=")) return parse_count(word.after(9), out.blk.bench_reqs);
     if (word.starts_with("shutdown=")) return parse_shutdown(word.after(9), out);

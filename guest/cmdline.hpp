@@ -9,6 +9,7 @@
 //   wpt                             test writable page tables (guest/wpt.hpp)
 //   blkback                         domain 0: serve block devices to the domUs it starts
 //   blk=N, blkbench=N               domU: block I/O workload or benchmark (guest/blk/frontend.hpp)
+//   beat=MS                         print a heartbeat every MS ms forever (guest/heartbeat.hpp)
 // Unknown words are reported and ignored (Xen may append its own words to
 // dom0's command line, docs/pv-abi.md §1.1).
 #pragma once
@@ -36,6 +37,7 @@ struct BootOptions {
     bool mmbench = false; // MMU benchmark (guest/mmbench.hpp)
     bool wpt = false;
     bool spin = false;        // busy-loop forever after the boot checks (a CPU hog)
+    u32 beat_ms = 0;          // beat=MS: print a heartbeat forever (guest/heartbeat.hpp)
     Scenario scenario;        // start= options
     CpuTestOptions cpu;       // procs, tick, ping=, pong=, bench, ... (guest/bench.hpp)
     blk::FrontendOptions blk; // blk=, blkbench=

@@ -9,6 +9,7 @@
 #include "guest/console.hpp"
 #include "guest/domid.hpp"
 #include "guest/faults.hpp"
+#include "guest/heartbeat.hpp"
 #include "guest/mmbench.hpp"
 #include "guest/mmtest.hpp"
 #include "guest/shared_info.hpp"
@@ -154,6 +155,7 @@ extern "C" [[noreturn]] void kmain(const xen::StartInfo* start_info) {
     if (options.mmbench) run_mmbench(si);
     if ((options.blk.blocks || options.blk.bench_reqs) && !blk::run_blk_frontend(si, options.blk))
         shutdown(xen::SHUTDOWN_crash);
+    if (options.beat_ms) run_heartbeat(options.beat_ms);
     if (options.spin) {
         printk("Glasshouse guest: spinning\n");
         for (;;)

@@ -1,9 +1,12 @@
-// The hypervisor's GDB server: a gdb::Session on COM2 driving HvTarget.
-// Enabled by the hypervisor option gdb=com2. Received bytes arrive by IRQ 3
-// (I/O APIC -> kGdbSerialVector on the boot CPU); a poll timer on the boot
-// CPU also drains the port and reports stops, because a stop can only be
-// reported once the stopped domain's vCPUs have left their CPUs, which
-// happens after the trap that caused it.
+// The hypervisor's GDB-protocol servers, one per serial port (serial_server):
+//   gdb=com2      the debugger's connection: stock gdb; connecting stops
+//                 domain 0 (gdb expects a stopped target).
+//   control=com3  the tools' connection (glass, the workbench): the same
+//                 packets, but nothing stops unless a tool asks
+//                 (qGlasshouse.pause), so it can watch running guests.
+// Either option takes com2 or com3; both servers run at once on different
+// ports. Received bytes arrive by IRQ (I/O APIC -> one vector per server on
+// the boot CPU).
 #pragma once
 
 #include "hv/arch/x86_64/regs.hpp"
@@ -11,13 +14,18 @@
 
 struct Vcpu;
 
-// Below the hypervisor's own vectors (0xF0-0xFF), above the exceptions.
-constexpr u8 kGdbSerialVector = 0x40;
+// Below the hypervisor's own vectors (0xF0-0xFF), above the exceptions:
+// 0x40 the debugger's port, 0x41 the control port.
+constexpr u8 kDebugSerialVectorBase = 0x40;
+constexpr unsigned kDebugServers = 2;
 
-// Reads the option; sets up COM2, the interrupt route and the poll timer.
+// Reads the options; sets up the ports, interrupt routes and poll timers.
 void gdb_server_init(const char* cmdline);
-// kGdbSerialVector, with the hypervisor lock held; sends the EOI.
-void gdb_serial_interrupt();
-// Guest-trap hook for #BP and #DB, lock held: true when the debugger
-// consumed the trap (its breakpoint, step or watchpoint).
+inline bool is_debug_serial_vector(unsigned vector) {
+    return vector >= kDebugSerialVectorBase && vector < kDebugSerialVectorBase + kDebugServers;
+}
+// A server's vector, with the hypervisor lock held; sends the EOI.
+void debug_serial_interrupt(unsigned vector);
+// Guest-trap hook for #BP and #DB, lock held: true when a server consumed
+// the trap (its breakpoint, step or watchpoint).
 bool gdb_guest_trap(Vcpu* v, Regs& r, unsigned vector);

@@ -159,14 +159,15 @@ bool HvTarget::guest_trap(Vcpu* v, Regs& r, unsigned vector) {
     if (vector == 3) {
         u64 addr = r.rip - 1;
         for (SoftBreak& b : soft_) {
-            if (!b.used || b.domain != d->id || b.addr != addr) continue;
+            if (b.owner != this || b.domain != d->id || b.addr != addr) continue;
             r.rip = addr; // gdb expects the breakpoint's address (swbreak+)
             queue_stop(StopEvent{StopReason::SwBreak, 5, self});
             stop_domain(d);
             return true;
         }
         // Another vCPU hit a breakpoint gdb has removed since: the original
-        // byte is back, so run it. A real int3 in the guest still reads 0xCC.
+        // byte is back, so run it. A real int3 in the guest, or the other
+        // server's breakpoint, still reads 0xCC.
         u8 byte = kInt3;
         if (guest_va_read(vcpu_l4(v), addr, &byte, 1) == 1 && byte != kInt3) {
             r.rip = addr;
@@ -186,7 +187,7 @@ bool HvTarget::guest_trap(Vcpu* v, Regs& r, unsigned vector) {
     }
     for (unsigned i = 0; i < 4; i++) {
         const HwBreak& h = hw_[i];
-        if (!h.used || h.domain != d->id || !(dr6 & (1ull << i))) continue;
+        if (h.owner != this || h.domain != d->id || !(dr6 & (1ull << i))) continue;
         ours = true;
         switch (h.kind) {
         case BreakKind::Hardware:
@@ -300,14 +301,15 @@ Error HvTarget::write_memory(ThreadRef t, u64 addr, const u8* data, usize len) {
 Error HvTarget::soft_insert(Vcpu* v, u64 addr) {
     u16 dom = v->domain->id;
     for (const SoftBreak& b : soft_)
-        if (b.used && b.domain == dom && b.addr == addr) return Error::Ok;
+        if (b.owner && b.domain == dom && b.addr == addr)
+            return b.owner == this ? Error::Ok : Error::Busy; // the other server's
     for (SoftBreak& b : soft_) {
-        if (b.used) continue;
+        if (b.owner) continue;
         u64 l4 = vcpu_l4(v);
         u8 saved;
         if (guest_va_read(l4, addr, &saved, 1) != 1) return Error::Fault;
         if (!guest_va_write(l4, addr, &kInt3, 1)) return Error::Fault;
-        b = SoftBreak{true, dom, l4, addr, saved};
+        b = SoftBreak{this, dom, l4, addr, saved};
         return Error::Ok;
     }
     return Error::NoSpace;
@@ -315,8 +317,8 @@ Error HvTarget::soft_insert(Vcpu* v, u64 addr) {
 
 Error HvTarget::soft_remove(Vcpu* v, u64 addr) {
     for (SoftBreak& b : soft_) {
-        if (!b.used || b.domain != v->domain->id || b.addr != addr) continue;
-        b.used = false;
+        if (b.owner != this || b.domain != v->domain->id || b.addr != addr) continue;
+        b.owner = nullptr;
         return guest_va_write(b.l4_mfn, addr, &b.saved, 1) ? Error::Ok : Error::Fault;
     }
     return Error::Ok; // gdb removes what it believes inserted; nothing to do
@@ -327,7 +329,7 @@ void HvTarget::hw_load(Domain* d) {
         Vcpu* v = &d->vcpus[i];
         for (unsigned s = 0; s < 4; s++) {
             const HwBreak& h = hw_[s];
-            if (!h.used || h.domain != d->id) continue;
+            if (!h.owner || h.domain != d->id) continue;
             u64 bits = 0;
             (void)dr7_bits(h.kind, h.len, s, bits); // checked at insert
             v->dr[s] = h.addr;
@@ -340,10 +342,10 @@ Error HvTarget::hw_insert(Domain* d, BreakKind k, u64 addr, u64 len) {
     if (!xen::guest_addr_ok(addr)) return Error::Invalid;
     if (k != BreakKind::Hardware && (addr & (len - 1))) return Error::Invalid;
     for (unsigned s = 0; s < 4; s++) {
-        if (hw_[s].used) continue;
+        if (hw_[s].owner) continue;
         u64 bits;
         if (!dr7_bits(k, len, s, bits)) return Error::Invalid;
-        hw_[s] = HwBreak{true, d->id, k, addr, len};
+        hw_[s] = HwBreak{this, d->id, k, addr, len};
         hw_load(d);
         return Error::Ok;
     }
@@ -353,8 +355,9 @@ Error HvTarget::hw_insert(Domain* d, BreakKind k, u64 addr, u64 len) {
 Error HvTarget::hw_remove(Domain* d, BreakKind k, u64 addr, u64 len) {
     for (unsigned s = 0; s < 4; s++) {
         HwBreak& h = hw_[s];
-        if (!h.used || h.domain != d->id || h.kind != k || h.addr != addr || h.len != len) continue;
-        h.used = false;
+        if (h.owner != this || h.domain != d->id || h.kind != k || h.addr != addr || h.len != len)
+            continue;
+        h.owner = nullptr;
         for (unsigned i = 0; i < d->nr_vcpus; i++) {
             d->vcpus[i].dr[s] = 0;
             d->vcpus[i].dr7 &= ~dr7_slot_mask(s);
@@ -381,12 +384,12 @@ Error HvTarget::remove_breakpoint(BreakKind k, ThreadRef t, u64 addr, u64 len) {
 void HvTarget::remove_all(u16 id) {
     Domain* d = domain_lookup(id);
     for (SoftBreak& b : soft_) {
-        if (!b.used || b.domain != id) continue;
-        b.used = false;
+        if (b.owner != this || b.domain != id) continue;
+        b.owner = nullptr;
         if (d) (void)guest_va_write(b.l4_mfn, b.addr, &b.saved, 1);
     }
     for (unsigned s = 0; s < 4; s++)
-        if (hw_[s].used && hw_[s].domain == id && d)
+        if (hw_[s].owner == this && hw_[s].domain == id && d)
             (void)hw_remove(d, hw_[s].kind, hw_[s].addr, hw_[s].len);
     for (Vcpu*& s : stepping_) {
         if (!s || s->domain->id != id) continue;
@@ -443,7 +446,7 @@ Error HvTarget::resume(const gdb::ResumeAction* actions, usize n) {
             // An instruction breakpoint is a fault: without RF it would hit
             // again at once (SDM Vol. 3B §17.3.1.1).
             for (const HwBreak& h : hw_)
-                if (h.used && h.domain == d->id && h.kind == BreakKind::Hardware &&
+                if (h.owner == this && h.domain == d->id && h.kind == BreakKind::Hardware &&
                     h.addr == r->rip)
                     r->rflags |= arch::RFLAGS_RF;
         }
@@ -478,6 +481,9 @@ bool HvTarget::poll_stop(StopEvent& ev) {
 }
 
 StopEvent HvTarget::halt_reason() {
+    // A control connection reports "no signal" and stops nothing: tools
+    // poll the hypervisor while the guests run.
+    if (role_ == Role::Control) return StopEvent{StopReason::Signal, 0, ThreadRef{focus_, 0}};
     Domain* d = domain_lookup(focus_);
     if (d) stop_domain(d);
     return StopEvent{StopReason::Signal, 5, ThreadRef{focus_, 0}};
@@ -487,9 +493,9 @@ Error HvTarget::detach() {
     for (unsigned id = 0; id < kDomainIds; id++)
         if (domain_lookup(static_cast<u16>(id))) remove_all(static_cast<u16>(id));
     for (HwBreak& h : hw_)
-        h.used = false;
+        if (h.owner == this) h.owner = nullptr;
     for (SoftBreak& b : soft_)
-        b.used = false;
+        if (b.owner == this) b.owner = nullptr;
     while (nstopped_) {
         Domain* d = domain_lookup(stopped_[0]);
         if (d)

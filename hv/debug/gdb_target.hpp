@@ -3,6 +3,13 @@
 // pauses only the domain it happened in (all-stop per domain); the
 // hypervisor and the other domains run on.
 //
+// Two roles share this class: the debugger's (gdb=...: connecting stops
+// the attach domain, as gdb expects a stopped target) and the control
+// connection's (control=...: tools that must not disturb the guests; the
+// '?' packet stops nothing, domains stop only when asked). Each target
+// counts its own pauses; breakpoint slots are shared by both, so neither
+// can plant over the other's.
+//
 // Concurrency: every method runs under the hypervisor lock (the serial
 // interrupt, the poll timer and the guest-trap hook all hold it), so the
 // domain and vCPU state it reads cannot change underneath it. A paused
@@ -18,6 +25,9 @@ struct Vcpu;
 
 class HvTarget final : public gdb::Target {
   public:
+    enum class Role : u8 { Debugger, Control };
+    explicit HvTarget(Role role) : role_(role) {}
+
     // The domain gdb stops when it connects (the '?' packet).
     void set_attach_domain(u16 id) { focus_ = id; }
 
@@ -52,8 +62,9 @@ class HvTarget final : public gdb::Target {
     static constexpr usize kMaxSoftBreaks = 64;
     static constexpr usize kMaxQueued = 8;
 
+    // owner == nullptr: the slot is free.
     struct SoftBreak {
-        bool used;
+        const HvTarget* owner;
         u16 domain;
         u64 l4_mfn; // the address space it was planted in
         u64 addr;
@@ -63,7 +74,7 @@ class HvTarget final : public gdb::Target {
     // gets the same slot (the guest's own use of that slot is overridden
     // while the debugger holds it).
     struct HwBreak {
-        bool used;
+        const HvTarget* owner;
         u16 domain;
         gdb::BreakKind kind;
         u64 addr;
@@ -83,11 +94,15 @@ class HvTarget final : public gdb::Target {
     void hw_load(Domain* d);
     void remove_all(u16 id);
 
+    // Shared by every HvTarget: the guest has one memory and one set of
+    // debug registers per vCPU.
+    static inline SoftBreak soft_[kMaxSoftBreaks] = {};
+    static inline HwBreak hw_[4] = {};
+
+    Role role_;
     u16 focus_ = 0;
     u16 stopped_[kMaxStopped] = {};
     usize nstopped_ = 0;
-    SoftBreak soft_[kMaxSoftBreaks] = {};
-    HwBreak hw_[4] = {};
     gdb::StopEvent queued_[kMaxQueued];
     usize nqueued_ = 0;
     Vcpu* stepping_[16] = {};

@@ -109,8 +109,8 @@ extern "C" int hv_guest_trap(Regs* frame) {
         if (vec == arch::kTimerVector) {
             arch::apic_timer_interrupt();
             scheduler_tick();
-        } else if (vec == kGdbSerialVector) {
-            gdb_serial_interrupt();
+        } else if (is_debug_serial_vector(vec)) {
+            debug_serial_interrupt(vec);
         } else if (vec != arch::kSpuriousVector) {
             arch::apic_eoi(); // a kick: the exit path delivers what is pending
         }

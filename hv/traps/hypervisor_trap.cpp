@@ -71,9 +71,9 @@ extern "C" void hv_hypervisor_trap(Regs* r) {
         return;
     }
     if (vec == arch::kSpuriousVector) return;
-    if (vec == kGdbSerialVector) {
+    if (is_debug_serial_vector(vec)) {
         hv_lock_acquire();
-        gdb_serial_interrupt();
+        debug_serial_interrupt(vec);
         hv_lock_release();
         return;
     }

@@ -1,6 +1,7 @@
 // `glass`: the command-line front end. Each verb is a thin layer over one
 // library (inspect: introspect/, trace: traces/); the libraries know nothing
 // of this file. A new verb is one line in kVerbs.
+#include "gdbstub/cli/ctl_main.hpp"
 #include "introspect/cli/commands.hpp"
 #include "introspect/cli/options.hpp"
 #include "traces/cli/trace_main.hpp"
@@ -78,6 +79,8 @@ const Verb kVerbs[] = {
     {"inspect", run_inspect, "read the live hypervisor's state (glass inspect --help)"},
     {"trace", glass_trace_main,
      "trace files: info, dump, export, stats, synth (glass trace --help)"},
+    {"ctl", glass_ctl_main,
+     "control the running hypervisor: domains, pause, unpause (glass ctl --help)"},
 };
 
 int usage() {

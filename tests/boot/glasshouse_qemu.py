@@ -152,16 +152,52 @@ def shared_memory_args(path: str, memory_mb: int) -> list[str]:
             "-machine", "memory-backend=glassram"]
 
 
+def socket_serial_args(name: str, port: int) -> list[str]:
+    """One serial port as a TCP server on 127.0.0.1:port. nodelay=on: without
+    it every reply waits for TCP's delayed acknowledgement (about 40 ms);
+    wait=off: QEMU starts without waiting for a client."""
+    return ["-chardev", f"socket,id={name},host=127.0.0.1,port={port},"
+                        "server=on,wait=off,nodelay=on", "-serial", f"chardev:{name}"]
+
+
+def debug_serial_args(gdb_port: Optional[int], control_port: Optional[int]) -> list[str]:
+    """COM2 (the debugger's port, gdb=com2) and COM3 (the control port,
+    control=com3) as sockets. QEMU numbers serial ports in -serial order
+    after COM1 (stdio), so COM2 is a null device when only COM3 is wanted."""
+    if gdb_port is None and control_port is None:
+        return []
+    args = socket_serial_args("gdb0", gdb_port) if gdb_port is not None else ["-serial", "null"]
+    if control_port is not None:
+        args += socket_serial_args("control0", control_port)
+    return args
+
+
+def with_server_options(hv_args: str, gdb_port: Optional[int],
+                        control_port: Optional[int]) -> str:
+    """Adds gdb=com2 / control=com3 to the hypervisor's command line for the
+    ports that are wired, unless the caller chose them already."""
+    words = hv_args.split()
+    if gdb_port is not None and not any(w.startswith("gdb=") for w in words):
+        words.append("gdb=com2")
+    if control_port is not None and not any(w.startswith("control=") for w in words):
+        words.append("control=com3")
+    return " ".join(words)
+
+
 def qemu_command(hv: str, modules: Sequence[tuple[str, str]], hv_args: str = "",
                  smp: int = 2, memory_mb: int = DEFAULT_MEMORY_MB,
                  extra_qemu_args: Sequence[str] = (), icount: bool = False,
-                 shared_memory: Optional[str] = None) -> list[str]:
+                 shared_memory: Optional[str] = None, gdb_port: Optional[int] = None,
+                 control_port: Optional[int] = None) -> list[str]:
+    """gdb_port / control_port: serve COM2 / COM3 on these TCP ports and
+    start the hypervisor's debugger / control server there."""
     _check_path(hv, "hypervisor")
+    hv_args = with_server_options(hv_args, gdb_port, control_port)
     cmd = [
         QEMU, "-accel", "tcg", "-cpu", "max,-smap,-smep",
         "-m", str(memory_mb), "-smp", str(smp),
         "-nographic", "-display", "none", "-no-reboot", "-monitor", "none",
-        "-serial", "stdio", "-nic", "none",
+        "-serial", "stdio", *debug_serial_args(gdb_port, control_port), "-nic", "none",
         "-device", f"isa-debug-exit,iobase={DEBUG_EXIT_PORT:#x},iosize=0x04",
         "-kernel", hv, "-append", hv_args,
     ]
@@ -262,7 +298,8 @@ def boot(hv: str, modules: Sequence[tuple[str, str]], hv_args: str = "",
          extra_qemu_args: Sequence[str] = (), icount: bool = False,
          log_path: Optional[str] = None, echo: Optional[TextIO] = None,
          stop_on: Optional[str] = None, stop_grace: float = 3.0,
-         shared_memory: Optional[str] = None) -> BootResult:
+         shared_memory: Optional[str] = None, gdb_port: Optional[int] = None,
+         control_port: Optional[int] = None) -> BootResult:
     """Boots `hv` with `modules` (module 0 is dom0's kernel) and waits for QEMU.
 
     log_path: also stream the serial log to this file (for CI logs).
@@ -271,10 +308,11 @@ def boot(hv: str, modules: Sequence[tuple[str, str]], hv_args: str = "",
       seconds to exit by itself before it is killed (exit_kind "stopped").
       For hypervisors that halt instead of using isa-debug-exit.
     shared_memory: keep guest RAM in this file (shared_memory_args).
+    gdb_port, control_port: COM2 / COM3 on TCP sockets (debug_serial_args).
     Raises ModuleError for paths QEMU cannot express or that do not exist.
     """
     cmd = qemu_command(hv, modules, hv_args, smp, memory_mb, extra_qemu_args, icount,
-                       shared_memory)
+                       shared_memory, gdb_port, control_port)
     log_file = open(log_path, "w", encoding="utf-8") if log_path else None
     stop_re = re.compile(stop_on) if stop_on else None
     stop_deadline: list[float] = []
@@ -342,6 +380,76 @@ def boot(hv: str, modules: Sequence[tuple[str, str]], hv_args: str = "",
                       _text(reader.firmware_lines))
 
 
+class Running:
+    """QEMU started in the background, for tests that talk to the hypervisor
+    while it runs (control port, gdb, introspection). Same command line as
+    boot(); the serial log is collected as it arrives.
+
+        with Running(hv, modules, control_port=port) as q:
+            q.wait_for("beat 3", 60)
+            ...
+    """
+
+    def __init__(self, hv: str, modules: Sequence[tuple[str, str]], hv_args: str = "",
+                 smp: int = 2, memory_mb: int = DEFAULT_MEMORY_MB,
+                 extra_qemu_args: Sequence[str] = (), icount: bool = False,
+                 shared_memory: Optional[str] = None, gdb_port: Optional[int] = None,
+                 control_port: Optional[int] = None, echo: Optional[TextIO] = None):
+        self.command = qemu_command(hv, modules, hv_args, smp, memory_mb, extra_qemu_args,
+                                    icount, shared_memory, gdb_port, control_port)
+        self._cond = threading.Condition()
+        self._echo = echo
+        self.proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        self._reader = _SerialReader(self.proc.stdout, self._on_line)
+        self._reader.start()
+
+    def _on_line(self, line: str) -> None:
+        with self._cond:
+            if self._echo:
+                self._echo.write(line + "\n")
+                self._echo.flush()
+            self._cond.notify_all()
+
+    def lines(self) -> list[str]:
+        with self._cond:
+            return list(self._reader.lines)
+
+    @property
+    def log(self) -> str:
+        return _text(self.lines())
+
+    def wait_for(self, pattern: str, timeout: float, start: int = 0) -> Optional[re.Match]:
+        """First serial line from index `start` on matching the regex, or
+        None when QEMU ends or `timeout` seconds pass first."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for line in self._reader.lines[start:]:
+                    m = rx.search(line)
+                    if m:
+                        return m
+                start = len(self._reader.lines)
+                left = deadline - time.monotonic()
+                if left <= 0 or (self.proc.poll() is not None and not self._reader.is_alive()):
+                    return None
+                self._cond.wait(min(left, 0.1))
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            _kill_group(self.proc)
+        self._reader.join(5)
+        self.proc.stdout.close()
+
+    def __enter__(self) -> "Running":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
 def _text(lines: list[str]) -> str:
     return "".join(line + "\n" for line in lines)
 
@@ -374,6 +482,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap.add_argument("--qemu-arg", action="append", default=[], help="extra QEMU argument")
     ap.add_argument("--shared-memory", metavar="FILE",
                     help="guest RAM in FILE, for `glass inspect --mem FILE`")
+    ap.add_argument("--gdb-port", type=int, metavar="PORT",
+                    help="COM2 on 127.0.0.1:PORT and gdb=com2 (stock gdb's connection)")
+    ap.add_argument("--control-port", type=int, metavar="PORT",
+                    help="COM3 on 127.0.0.1:PORT and control=com3 (glass ctl, the workbench)")
     args = ap.parse_args(argv)
 
     try:
@@ -381,7 +493,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                       timeout=args.timeout, smp=args.smp, memory_mb=args.memory,
                       extra_qemu_args=args.qemu_arg, icount=args.icount,
                       log_path=args.log, echo=None if args.quiet else sys.stdout,
-                      stop_on=args.stop_on, shared_memory=args.shared_memory)
+                      stop_on=args.stop_on, shared_memory=args.shared_memory,
+                      gdb_port=args.gdb_port, control_port=args.control_port)
     except ModuleError as e:
         print(f"glasshouse_qemu: FAIL: {e}", file=sys.stderr)
         return 2

@@ -1,6 +1,7 @@
-// A second 16550 UART (COM2, 0x2F8) for the GDB stub: byte transmit and
-// receive with the receive interrupt on IRQ 3. COM1 stays the console
-// (serial.hpp).
+// The extra 16550 UARTs the GDB-protocol servers use (COM2 0x2F8 on IRQ 3,
+// COM3 0x3E8 on IRQ 4): byte transmit and receive with the receive
+// interrupt. COM1 stays the console (serial.hpp); it shares IRQ 4 with COM3
+// but never enables its interrupts, so every IRQ 4 edge is COM3's.
 #pragma once
 
 #include "hv/lib/types.hpp"
@@ -9,6 +10,8 @@ namespace arch {
 
 constexpr u16 kCom2 = 0x2F8;
 constexpr unsigned kCom2Irq = 3;
+constexpr u16 kCom3 = 0x3E8;
+constexpr unsigned kCom3Irq = 4;
 
 // 115200 8N1, FIFO with a one-byte trigger, receive interrupt enabled and
 // OUT2 set (the gate between the UART and its IRQ line on PC hardware).
