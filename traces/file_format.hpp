@@ -13,7 +13,7 @@ namespace glass::trace {
 // major refuses the file. Minor: additions older readers may ignore. Patch:
 // fixes that change no layout. Log: FORMAT.md "Version log".
 constexpr std::uint16_t kVersionMajor = 1;
-constexpr std::uint16_t kVersionMinor = 0;
+constexpr std::uint16_t kVersionMinor = 1;
 constexpr std::uint16_t kVersionPatch = 0;
 
 // "GLTRACE" plus 0x1A, which stops `type` on some systems, as PNG's magic does.

@@ -30,6 +30,8 @@ constexpr TypeName kTypes[] = {
     {RecordType::SnapFrame, "snap-frame"},
     {RecordType::SnapPageTable, "snap-page-table"},
     {RecordType::SnapEventChannel, "snap-event-channel"},
+    {RecordType::SnapVcpu, "snap-vcpu"},
+    {RecordType::SnapMachine, "snap-machine"},
 };
 
 // Xen's numbering (hv/abi/hypercalls.hpp); the table is indexed by number.
@@ -138,7 +140,10 @@ std::string describe_payload(const RecordHeader& r) {
     }
     case RecordType::HypercallRead: {
         auto e = reinterpret_cast<const HypercallRead*>(&r);
-        std::string s = format("read %u bytes at %#" PRIx64 ":", e->bytes, e->guest_va);
+        std::string s =
+            r.flags & kReadMachineFrame
+                ? format("frame %#" PRIx64 " validated, %u bytes:", e->guest_va >> 12, e->bytes)
+                : format("read %u bytes at %#" PRIx64 ":", e->bytes, e->guest_va);
         auto data = reinterpret_cast<const std::uint8_t*>(e + 1);
         for (std::uint32_t i = 0; i < e->bytes && i < 32; i++)
             s += format(" %02x", data[i]);
@@ -207,6 +212,15 @@ std::string describe_payload(const RecordHeader& r) {
         auto e = reinterpret_cast<const SnapEventChannel*>(&r);
         return format("port %u state %u -> d%u/%u pending %u masked %u", e->port, e->state,
                       e->remote_domain, e->remote_port, e->pending, e->masked);
+    }
+    case RecordType::SnapVcpu: {
+        auto e = reinterpret_cast<const SnapVcpu*>(&r);
+        return format("kernel L4 %#" PRIx64 " user L4 %#" PRIx64 "%s", e->kernel_l4_mfn,
+                      e->user_l4_mfn, e->kernel_mode ? " (kernel mode)" : "");
+    }
+    case RecordType::SnapMachine: {
+        auto e = reinterpret_cast<const SnapMachine*>(&r);
+        return format("%" PRIu64 " frames", e->nr_frames);
     }
     }
     return format("%u bytes", r.size);

@@ -38,6 +38,8 @@ enum class RecordType : std::uint16_t {
     SnapFrame = 0x101,
     SnapPageTable = 0x102,
     SnapEventChannel = 0x103,
+    SnapVcpu = 0x104,    // 1.1: a vCPU's base pointers
+    SnapMachine = 0x105, // 1.1: size of the frame table
 };
 
 // Domain id used for records about the hypervisor itself (Xen's DOMID_IDLE).
@@ -92,6 +94,13 @@ struct HypercallRead {
 };
 static_assert(sizeof(HypercallRead) == 40);
 constexpr std::uint32_t kMaxReadBytes = kMaxRecordBytes - sizeof(HypercallRead);
+
+// HypercallRead.flags bit (1.1): not a guest-virtual read but the contents of
+// machine frame guest_va >> 12 (bytes = 4096), recorded when the typing core
+// validated it as a page table or descriptor page (mm::FrameValidateHook).
+// That is the one read of memory the guest wrote directly, not through a
+// hypercall; replay needs it to validate the same entries.
+constexpr std::uint32_t kReadMachineFrame = 1u << 0;
 
 struct HypercallExit {
     RecordHeader h;
@@ -219,26 +228,41 @@ static_assert(sizeof(Checkpoint) == 48);
 
 // --- Initial-state snapshot -------------------------------------------------
 
+// SnapDomain.flags bits (1.1): the domain's privileges and CPU features
+// (mm::DomainMm), which decide what its page-table entries may hold.
+constexpr std::uint32_t kSnapDomainPrivileged = 1u << 0;
+constexpr std::uint32_t kSnapDomainIoMem = 1u << 1;      // may map MMIO
+constexpr std::uint32_t kSnapDomainCacheFlush = 1u << 2; // may use PWT/PCD/PAT
+constexpr std::uint32_t kSnapDomainNx = 1u << 3;         // NX available
+
 struct SnapDomain {
     RecordHeader h; // h.domain
     std::uint32_t max_vcpus;
     std::uint32_t state; // 0 running, 1 paused, 2 shut down
     std::uint64_t pages;
+    // 1.1 (zero in 1.0 files):
+    std::uint32_t flags;     // kSnapDomain*
+    std::uint8_t paddr_bits; // machine address width the domain may map below
+    std::uint8_t reserved[3];
 };
-static_assert(sizeof(SnapDomain) == 40);
+static_assert(sizeof(SnapDomain) == 48);
+static_assert(offsetof(SnapDomain, flags) == 40);
 
 // One frame-table entry (frames not listed are free and untyped).
 struct SnapFrame {
     RecordHeader h; // h.domain: owner
     std::uint64_t mfn;
-    std::uint8_t type; // PageType
-    std::uint8_t flags;
-    std::uint16_t reserved;
+    std::uint8_t type;         // PageType (mm::FrameInfo::type, also when type_count is 0)
+    std::uint8_t flags;        // mm::FrameInfo::flags
+    std::int16_t linear_count; // 1.1: mm::FrameInfo::linear_count
     std::uint32_t type_count;
     std::uint32_t ref_count;
-    std::uint32_t reserved2;
+    std::uint16_t shared_with; // 1.1: mm::FrameInfo::shared_with
+    std::uint16_t reserved2;
 };
 static_assert(sizeof(SnapFrame) == 48);
+static_assert(offsetof(SnapFrame, linear_count) == 34);
+static_assert(offsetof(SnapFrame, shared_with) == 44);
 
 // Contents of a page-table frame: 512 entries follow.
 struct SnapPageTable {
@@ -263,6 +287,24 @@ struct SnapEventChannel {
     std::uint32_t remote_port; // or VIRQ / PIRQ number
 };
 static_assert(sizeof(SnapEventChannel) == 40);
+
+// 1.1: one vCPU (h.domain, h.vcpu) and the L4s it runs on, which the
+// page-table hypercalls it issues use and replace.
+struct SnapVcpu {
+    RecordHeader h;
+    std::uint64_t kernel_l4_mfn; // 0: none
+    std::uint64_t user_l4_mfn;   // 0: none
+    std::uint8_t kernel_mode;    // 1 while in guest kernel mode
+    std::uint8_t reserved[7];
+};
+static_assert(sizeof(SnapVcpu) == 48);
+
+// 1.1: the machine: frames beyond nr_frames do not exist (not RAM).
+struct SnapMachine {
+    RecordHeader h;
+    std::uint64_t nr_frames;
+};
+static_assert(sizeof(SnapMachine) == 32);
 
 // Smallest valid size of each type's record; 0 for unknown types (which
 // readers skip by `size`, so older tools can read newer minor versions).
@@ -293,13 +335,17 @@ constexpr std::uint32_t min_record_size(std::uint16_t type) {
     case RecordType::Checkpoint:
         return sizeof(Checkpoint);
     case RecordType::SnapDomain:
-        return sizeof(SnapDomain);
+        return offsetof(SnapDomain, flags); // 1.0's size; the 1.1 fields are read when present
     case RecordType::SnapFrame:
         return sizeof(SnapFrame);
     case RecordType::SnapPageTable:
         return sizeof(SnapPageTable) + 512 * 8;
     case RecordType::SnapEventChannel:
         return sizeof(SnapEventChannel);
+    case RecordType::SnapVcpu:
+        return sizeof(SnapVcpu);
+    case RecordType::SnapMachine:
+        return sizeof(SnapMachine);
     }
     return 0;
 }

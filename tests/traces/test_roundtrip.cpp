@@ -115,6 +115,7 @@ TEST_CASE("a file of a newer major version is refused with the version found") {
     so.records = 10;
     auto bytes = make_trace(so);
     bytes[offsetof(FileHeader, version_major)] = 2;
+    bytes[offsetof(FileHeader, version_minor)] = 0;
     auto t = open_bytes(bytes);
     REQUIRE(!t->status.ok());
     CHECK(t->status.error().offset == offsetof(FileHeader, version_major));
