@@ -67,4 +67,9 @@ void cmd_gh_layout(Context& ctx, const Args&) {
     if (ctx.reply.overflowed()) ctx.error(Error::NoSpace);
 }
 
+void cmd_gh_attach(Context& ctx, const Args& a) {
+    u16 dom = 0;
+    if (domain_arg(ctx, a, dom)) reply_status(ctx, ctx.target.attach_domain(dom));
+}
+
 } // namespace gdb

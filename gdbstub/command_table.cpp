@@ -45,6 +45,7 @@ constexpr Command kCommands[] = {
     {"qGlasshouse.pause:", Match::Prefix, "x", cmd_gh_pause},
     {"qGlasshouse.unpause:", Match::Prefix, "x", cmd_gh_unpause},
     {"qGlasshouse.layout", Match::Exact, "", cmd_gh_layout},
+    {"qGlasshouse.attach:", Match::Prefix, "x", cmd_gh_attach},
 };
 
 // Length of name if body starts with it (and equals it for Exact), else 0.

@@ -50,6 +50,7 @@ void cmd_gh_domains(Context&, const Args&);
 void cmd_gh_pause(Context&, const Args&);
 void cmd_gh_unpause(Context&, const Args&);
 void cmd_gh_layout(Context&, const Args&);
+void cmd_gh_attach(Context&, const Args&);
 
 // Parses "offset,length" of a qXfer read (after the annex and its ':').
 bool parse_xfer_window(const char* p, usize len, u64& offset, u64& length);

@@ -5,6 +5,15 @@
 #include "gdbstub/command_table.hpp"
 
 namespace gdb {
+namespace {
+
+bool starts_with(const char* body, usize len, const char* prefix) {
+    for (usize i = 0; prefix[i]; i++)
+        if (i >= len || body[i] != prefix[i]) return false;
+    return true;
+}
+
+} // namespace
 
 Session::Session(Target& target, Output& out, SessionOptions opts)
     : target_(target), out_(out), opts_(opts), reply_(reply_buf_, sizeof reply_buf_),
@@ -12,6 +21,10 @@ Session::Session(Target& target, Output& out, SessionOptions opts)
 
 void Session::reset() {
     rx_.reset();
+    forget_connection();
+}
+
+void Session::forget_connection() {
     ctx_.peer = PeerFeatures{};
     ctx_.g_thread = ThreadSel{};
     ctx_.c_thread = ThreadSel{};
@@ -21,6 +34,12 @@ void Session::reset() {
     running_ = false;
     ctx_.detached = false;
     tx_len_ = 0;
+    in_use_ = false;
+}
+
+void Session::begin_connection() {
+    if (in_use_) (void)target_.detach(); // what the old gdb left behind
+    forget_connection();
 }
 
 void Session::feed(const u8* data, usize len) {
@@ -55,6 +74,7 @@ void Session::feed(const u8* data, usize len) {
             send_error(Error::Malformed);
             break;
         case RxEvent::Packet:
+            if (starts_with(rx_.body(), rx_.size(), "qSupported")) begin_connection();
             if (!no_ack_) send_raw(&kAck, 1);
             on_packet();
             break;
@@ -63,6 +83,7 @@ void Session::feed(const u8* data, usize len) {
 }
 
 void Session::on_packet() {
+    in_use_ = true;
     reply_.clear();
     ctx_.resumed = false;
     ctx_.no_reply = false;

@@ -40,6 +40,12 @@ class Session {
     bool detached() const { return ctx_.detached; }
 
   private:
+    // A qSupported packet opens a connection: a gdb that went away without
+    // detaching (killed, network gone) must not leave its breakpoints
+    // planted and its domain stopped, so the target is detached from the
+    // old session first, and acks are back on before this packet's ack.
+    void begin_connection();
+    void forget_connection();
     void on_packet();
     void send_reply();
     void send_error(Error e);
@@ -57,6 +63,7 @@ class Session {
     Context ctx_;
     bool no_ack_ = false;
     bool running_ = false;
+    bool in_use_ = false; // a packet was handled since the connection began
 };
 
 } // namespace gdb

@@ -122,6 +122,9 @@ class Target {
     virtual bool domain_at(usize, DomainInfo&) { return false; }
     virtual Error pause_domain(u16) { return Error::NotSupported; }
     virtual Error unpause_domain(u16) { return Error::NotSupported; }
+    // Make `id` the debugged domain: end the hold on the previous one (as
+    // detach), stop `id`; Ctrl-C and '?' then mean it.
+    virtual Error attach_domain(u16) { return Error::NotSupported; }
     virtual bool layout_at(usize, LayoutRegion&) { return false; }
 
   protected:

@@ -72,6 +72,7 @@ bool parse_word(Word word, BootOptions& out) {
         return true;
     }
     if (parse_cpu_option(word.text, word.len, out.cpu)) return true;
+    if (parse_probe_option(word.text, word.len, out.probe)) return true;
     if (word.starts_with("start=")) {
         DomUSpec spec;
         if (out.scenario.count == kMaxDomUs || !parse_domu_spec(word.text + 6, word.len - 6, spec))

@@ -10,12 +10,14 @@
 //   blkback                         domain 0: serve block devices to the domUs it starts
 //   blk=N, blkbench=N               domU: block I/O workload or benchmark (guest/blk/frontend.hpp)
 //   beat=MS                         print a heartbeat every MS ms forever (guest/heartbeat.hpp)
+//   dbgloop, selfreport, ptchurn    workloads for gdb and introspection tests (guest/probes.hpp)
 // Unknown words are reported and ignored (Xen may append its own words to
 // dom0's command line, docs/pv-abi.md §1.1).
 #pragma once
 
 #include "guest/bench.hpp"
 #include "guest/blk/frontend.hpp"
+#include "guest/probes.hpp"
 #include "guest/toolstack.hpp"
 #include "hv/abi/hypercalls.hpp"
 
@@ -41,6 +43,7 @@ struct BootOptions {
     Scenario scenario;        // start= options
     CpuTestOptions cpu;       // procs, tick, ping=, pong=, bench, ... (guest/bench.hpp)
     blk::FrontendOptions blk; // blk=, blkbench=
+    ProbeOptions probe;       // dbgloop, selfreport, ptchurn (guest/probes.hpp)
 };
 
 BootOptions parse_cmdline(const char* cmdline);

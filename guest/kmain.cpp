@@ -12,6 +12,7 @@
 #include "guest/heartbeat.hpp"
 #include "guest/mmbench.hpp"
 #include "guest/mmtest.hpp"
+#include "guest/probes.hpp"
 #include "guest/shared_info.hpp"
 #include "guest/shutdown.hpp"
 #include "guest/timer.hpp"
@@ -156,6 +157,7 @@ extern "C" [[noreturn]] void kmain(const xen::StartInfo* start_info) {
     if ((options.blk.blocks || options.blk.bench_reqs) && !blk::run_blk_frontend(si, options.blk))
         shutdown(xen::SHUTDOWN_crash);
     if (options.beat_ms) run_heartbeat(options.beat_ms);
+    run_probes(si, options.probe); // returns only when none is set
     if (options.spin) {
         printk("Glasshouse guest: spinning\n");
         for (;;)

@@ -504,6 +504,7 @@ Error HvTarget::detach() {
             stopped_[0] = stopped_[--nstopped_];
     }
     nqueued_ = 0;
+    focus_ = 0; // the next connection starts at domain 0 again
     return Error::Ok;
 }
 
@@ -552,6 +553,17 @@ Error HvTarget::unpause_domain(u16 id) {
     if (!is_stopped(id)) return Error::Busy;
     remove_all(id);
     release_domain(d);
+    return Error::Ok;
+}
+
+// gdb debugs one domain at a time: switching releases the old one (its
+// breakpoints, steps and stops go, as on detach) so it runs on unwatched.
+Error HvTarget::attach_domain(u16 id) {
+    Domain* d = domain_lookup(id);
+    if (!d || d->state == DomainState::building) return Error::NoDomain;
+    (void)detach();
+    focus_ = id;
+    stop_domain(d);
     return Error::Ok;
 }
 

@@ -55,6 +55,7 @@ class HvTarget final : public gdb::Target {
     bool domain_at(usize i, gdb::DomainInfo& info) override;
     gdb::Error pause_domain(u16 id) override;
     gdb::Error unpause_domain(u16 id) override;
+    gdb::Error attach_domain(u16 id) override;
     bool layout_at(usize i, gdb::LayoutRegion& r) override;
 
   private:

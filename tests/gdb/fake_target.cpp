@@ -209,6 +209,13 @@ Error FakeTarget::pause_domain(u16 dom) {
     return Error::Ok;
 }
 
+Error FakeTarget::attach_domain(u16 dom) {
+    if (!domain(dom)) return Error::NoDomain;
+    (void)detach();
+    attached_domain = dom;
+    return Error::Ok;
+}
+
 Error FakeTarget::unpause_domain(u16 dom) {
     Domain* d = domain(dom);
     if (!d) return Error::NoDomain;

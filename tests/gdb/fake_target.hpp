@@ -43,6 +43,7 @@ class FakeTarget final : public Target {
     bool domain_at(usize index, DomainInfo& out) override;
     Error pause_domain(u16 dom) override;
     Error unpause_domain(u16 dom) override;
+    Error attach_domain(u16 dom) override;
     bool layout_at(usize index, LayoutRegion& out) override;
 
     // Test hooks.
@@ -50,6 +51,7 @@ class FakeTarget final : public Target {
     std::vector<ResumeAction> last_resume;
     bool killed = false;
     bool detached = false;
+    int attached_domain = 0;
     // When true, continue never stops by itself (only interrupt() stops it).
     bool run_forever = false;
 

@@ -154,3 +154,32 @@ TEST_CASE("memory reads never exceed the reply buffer", "[gdb]") {
     CHECK(r.size() % 2 == 0);
     CHECK(r.size() >= 2048);
 }
+
+TEST_CASE("a new connection's qSupported ends the old session", "[gdb]") {
+    Harness h;
+    CHECK(h.request("QStartNoAckMode") == "+" + frame("OK"));
+    CHECK(h.raw(frame("Z0,ffffffff81000010,1")) == frame("OK"));
+    CHECK(h.target.breakpoint_count() == 1);
+    CHECK_FALSE(h.target.detached);
+    // gdb was killed; a new one starts in ack mode and must get its ack.
+    std::string r = h.raw("+" + frame("qSupported:swbreak+"));
+    CHECK(r.rfind("+$", 0) == 0);
+    CHECK_FALSE(h.session->no_ack());
+    CHECK(h.target.detached);
+    CHECK(h.target.breakpoint_count() == 0);
+}
+
+TEST_CASE("the first qSupported of a fresh session detaches nothing", "[gdb]") {
+    Harness h;
+    CHECK(h.request("qSupported").rfind("+$PacketSize=", 0) == 0);
+    CHECK_FALSE(h.target.detached);
+}
+
+TEST_CASE("qGlasshouse.attach picks the debugged domain", "[gdb]") {
+    Harness h;
+    CHECK(h.reply("qGlasshouse.attach:1") == "OK");
+    CHECK(h.target.attached_domain == 1);
+    CHECK(h.reply("qGlasshouse.attach:7") == "E13");
+    CHECK(h.reply("qGlasshouse.attach:10000") == "E16");
+    CHECK(h.reply("qGlasshouse.attach:") == "E01");
+}
