@@ -9,7 +9,7 @@ packages=(
   qemu-system-x86 gdb python3
   clang libclang-rt-14-dev
   catch2
-  libimgui-dev libglfw3-dev libcapstone-dev
+  libimgui-dev libglfw3-dev libcapstone-dev libpng-dev fonts-dejavu-core
   xvfb xauth
   libzstd-dev pkg-config
 )

@@ -486,7 +486,23 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     help="COM2 on 127.0.0.1:PORT and gdb=com2 (stock gdb's connection)")
     ap.add_argument("--control-port", type=int, metavar="PORT",
                     help="COM3 on 127.0.0.1:PORT and control=com3 (glass ctl, the workbench)")
+    ap.add_argument("--print-command", action="store_true",
+                    help="print the QEMU command (arguments NUL-separated) and exit, "
+                         "for tools that run QEMU themselves (the workbench)")
     args = ap.parse_args(argv)
+
+    if args.print_command:
+        try:
+            cmd = qemu_command(args.hv, [parse_module(m) for m in args.module], args.hv_args,
+                               smp=args.smp, memory_mb=args.memory,
+                               extra_qemu_args=args.qemu_arg, icount=args.icount,
+                               shared_memory=args.shared_memory, gdb_port=args.gdb_port,
+                               control_port=args.control_port)
+        except ModuleError as e:
+            print(f"glasshouse_qemu: FAIL: {e}", file=sys.stderr)
+            return 2
+        sys.stdout.write("\0".join(cmd))
+        return 0
 
     try:
         result = boot(args.hv, [parse_module(m) for m in args.module], args.hv_args,

@@ -1,0 +1,12 @@
+// The status bar at the bottom of the window: what the workbench is
+// connected to (launched / attached / trace), which domains are paused,
+// how fresh the state is, the control channel, and the latest message.
+#pragma once
+
+namespace glass::gui {
+
+class Workbench;
+float status_bar_height();
+void draw_status_bar(Workbench& wb, float y, float width, float fps);
+
+} // namespace glass::gui

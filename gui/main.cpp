@@ -1,0 +1,67 @@
+// glass-workbench: the Glasshouse workbench. Parses the command line, sets
+// up the session (launch, attach, trace or none), and hands over to the
+// window (gui/app/app.hpp).
+#include "gui/app/app.hpp"
+#include "gui/app/options.hpp"
+
+#include <cstdio>
+#include <string>
+
+using namespace glass::gui;
+
+int main(int argc, char** argv) {
+    auto opts = parse_options(argc, argv);
+    if (!opts.ok()) {
+        if (opts.error() == "help") {
+            std::fputs(usage(), stdout);
+            return 0;
+        }
+        if (opts.error() == "list-scenarios") {
+            for (const auto& s : builtin_scenarios())
+                std::printf("%-8s %s\n", s.name.c_str(), s.description.c_str());
+            return 0;
+        }
+        std::fprintf(stderr, "glass-workbench: %s\n", opts.error().c_str());
+        return 2;
+    }
+    std::unique_ptr<Session> session = std::make_unique<Session>();
+    switch (opts->mode) {
+    case AppOptions::Mode::Choose:
+        break;
+    case AppOptions::Mode::Launch: {
+        auto sc = find_scenario(opts->scenario);
+        if (!sc.ok() && opts->scenario.find('/') != std::string::npos)
+            sc = load_scenario_file(opts->scenario);
+        if (!sc.ok()) {
+            std::fprintf(stderr, "glass-workbench: %s\n", sc.error().c_str());
+            return 2;
+        }
+        auto s = Session::launch(*sc, opts->paths);
+        if (!s.ok()) {
+            std::fprintf(stderr, "glass-workbench: %s\n", s.error().c_str());
+            return 1;
+        }
+        session = std::move(*s);
+        break;
+    }
+    case AppOptions::Mode::Attach: {
+        auto s = Session::attach(opts->attach);
+        if (!s.ok()) {
+            std::fprintf(stderr, "glass-workbench: %s\n", s.error().c_str());
+            return 1;
+        }
+        session = std::move(*s);
+        break;
+    }
+    case AppOptions::Mode::Trace:
+        session = Session::open_trace(opts->trace);
+        break;
+    }
+    Workbench wb(std::move(session));
+    wb.launch_paths = opts->paths;
+    App app(*opts, wb);
+    if (!app.init()) return 1;
+    for (const auto& p : opts->open)
+        app.focus_panel(p);
+    return app.run();
+}

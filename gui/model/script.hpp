@@ -1,0 +1,38 @@
+// Scripted actions for the workbench (--script): what GUI tests and the
+// README's screenshots drive, through the same actions the user's clicks
+// take. Text form: steps separated by ';' or new lines, e.g.
+//   "wait-domains 3; focus Memory map; pause 1; wait-paused 1; screenshot a.png; quit"
+#pragma once
+
+#include "introspect/lib/outcome.hpp"
+
+#include <string>
+#include <vector>
+
+namespace glass::gui {
+
+struct ScriptStep {
+    enum class Kind {
+        Wait,        // n frames
+        WaitDomains, // until n domains are in the state (or `limit` frames pass: error)
+        WaitPaused,  // until domain n shows paused (or limit)
+        WaitRunning, // until domain n shows running (or limit)
+        Focus,       // panel `text`
+        Select,      // domain n
+        Pause,
+        Unpause,
+        Screenshot, // PNG at `text`
+        Resize,     // n x m
+        Key,        // a shortcut, as the user would press it: `text` ("ctrl+p")
+        Quit,
+    };
+    Kind kind = Kind::Wait;
+    long n = 0, m = 0;
+    std::string text;
+    long limit = 0; // frames a Wait* may take before the script fails
+};
+
+// Errors name the step ("step 3 'pause x': pause wants a domain id").
+Outcome<std::vector<ScriptStep>> parse_script(const std::string& text);
+
+} // namespace glass::gui

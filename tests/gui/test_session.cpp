@@ -1,0 +1,92 @@
+#include "gui/model/domains_view.hpp"
+#include "gui/session/console_log.hpp"
+#include "gui/session/scenario.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+using namespace glass;
+using namespace glass::gui;
+
+TEST_CASE("console lines go to the domain that wrote them", "[gui][console]") {
+    CHECK(ConsoleLog::source_of("(d0) Glasshouse guest: hello") == 0);
+    CHECK(ConsoleLog::source_of("(d12) x") == 12);
+    CHECK(ConsoleLog::source_of("hv: domain 1 shut down") == ConsoleLog::kHypervisor);
+    CHECK(ConsoleLog::source_of("(d) x") == ConsoleLog::kHypervisor);
+    CHECK(ConsoleLog::source_of("(dx) x") == ConsoleLog::kHypervisor);
+    ConsoleLog log(3);
+    for (int i = 0; i < 5; i++)
+        log.add("(d1) line " + std::to_string(i));
+    log.add("hv: hello");
+    uint64_t total = 0;
+    auto d1 = log.lines(1, &total);
+    CHECK(total == 5);
+    CHECK(d1 == std::vector<std::string>{"(d1) line 2", "(d1) line 3", "(d1) line 4"});
+    CHECK(log.lines(ConsoleLog::kHypervisor).size() == 1);
+    CHECK(log.all().back() == "hv: hello");
+}
+
+TEST_CASE("scenario files parse with precise errors", "[gui][scenario]") {
+    auto s = parse_scenario("# two domains\nname pair\nmemory 256\nsmp 1\n"
+                            "module guest/guest.elf start=1:16:1\nmodule /abs/guest.elf spin\n",
+                            "pair.scn");
+    REQUIRE(s.ok());
+    CHECK(s->name == "pair");
+    CHECK(s->memory_mb == 256);
+    REQUIRE(s->modules.size() == 2);
+    CHECK(s->modules[0].second == "start=1:16:1");
+    auto bad = parse_scenario("memory lots\nmodule x", "b.scn");
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error() == "b.scn:1: memory wants MiB (64..1048576)");
+    CHECK_FALSE(parse_scenario("name x\n", "e.scn").ok());
+    CHECK(find_scenario("demo").ok());
+    CHECK(find_scenario("nope").error().find("known: demo") != std::string::npos);
+}
+
+TEST_CASE("the launch command wires RAM file and serial sockets", "[gui][scenario]") {
+    Scenario sc = *find_scenario("spin");
+    LaunchPaths p{"/src", "/bld", "python3"};
+    Endpoints e{"/dev/shm/x.ram", 1234, 1235};
+    auto argv = launch_command(sc, p, e);
+    auto has = [&](const std::string& a) {
+        return std::find(argv.begin(), argv.end(), a) != argv.end();
+    };
+    CHECK(argv[1] == "/src/tests/boot/glasshouse_qemu.py");
+    CHECK(has("--print-command"));
+    CHECK(has("/bld/hv/hv.bin"));
+    CHECK(has("/dev/shm/x.ram"));
+    CHECK(has("/bld/guest/guest.elf start=1:16:1"));
+    auto after = [&](const std::string& a) {
+        auto it = std::find(argv.begin(), argv.end(), a);
+        return it == argv.end() || it + 1 == argv.end() ? std::string() : it[1];
+    };
+    CHECK(after("--gdb-port") == "1234");
+    CHECK(after("--control-port") == "1235");
+    CHECK(after("--hv-args") == "loglvl=info");
+}
+
+TEST_CASE("domain rows carry CPU share between snapshots", "[gui][domains]") {
+    DomainsSnapshot s;
+    DomainSnapshot d;
+    d.id = 1;
+    d.state = "running";
+    d.nr_pages = 4096;
+    VcpuSnapshot v;
+    v.state = "running";
+    v.runstate_ns[0] = 1'000'000'000;
+    d.vcpus.push_back(v);
+    s.domains.push_back(d);
+    DomainsView view;
+    view.update(s, 10'000'000'000);
+    REQUIRE(view.rows().size() == 1);
+    CHECK(view.rows()[0].cpu_pct == 0);
+    CHECK(view.rows()[0].mem_kib == 16384);
+    s.domains[0].vcpus[0].runstate_ns[0] += 250'000'000; // a quarter of the next second
+    s.domains[0].state = "paused";
+    view.update(s, 11'000'000'000);
+    CHECK(view.rows()[0].cpu_pct == Approx(25.0));
+    CHECK(view.rows()[0].paused);
+    CHECK(view.find(1) != nullptr);
+    CHECK(view.find(2) == nullptr);
+}
