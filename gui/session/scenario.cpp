@@ -104,17 +104,13 @@ std::vector<std::string> launch_command(const Scenario& s, const LaunchPaths& pa
     };
     // The harness wires COM2 (stock gdb) and COM3 (the control channel) as
     // TCP sockets and adds gdb=com2 / control=com3 to the hypervisor's line.
-    std::vector<std::string> argv = {paths.python,
-                                     paths.source_dir + "/tests/boot/glasshouse_qemu.py",
-                                     "--hv",
-                                     in_build("hv/hv.bin"),
-                                     "--hv-args",
-                                     s.hv_args,
-                                     "--memory",
-                                     std::to_string(s.memory_mb),
-                                     "--smp",
-                                     std::to_string(s.smp),
-                                     "--print-command"};
+    std::vector<std::string> argv = {
+        paths.python,     paths.source_dir + "/tests/boot/glasshouse_qemu.py",
+        "--hv",           in_build("hv/hv.bin"),
+        "--hv-args",      s.hv_args,
+        "--memory",       std::to_string(s.memory_mb),
+        "--smp",          std::to_string(s.smp),
+        "--print-command"};
     if (!ends.mem_path.empty()) {
         argv.push_back("--shared-memory");
         argv.push_back(ends.mem_path);
