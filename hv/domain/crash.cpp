@@ -10,11 +10,15 @@
 #include "hv/kernel/shutdown.hpp"
 #include "hv/lib/format.hpp"
 #include "hv/sched/schedule.hpp"
+#include "hv/trace/control.hpp"
+#include "hv/trace/recorder.hpp"
+#include "traces/record.hpp"
 
 #include <cstdarg>
 
 namespace {
 [[noreturn]] void end_machine_for_dom0(unsigned reason) {
+    trace::trace_drain_before_exit(); // the end of the run belongs in the trace
     switch (reason) {
     case xen::SHUTDOWN_poweroff:
         machine_exit(MachineExit::poweroff);
@@ -62,6 +66,8 @@ void domain_crash(Domain* d, const char* fmt, ...) {
     }
     d->state = DomainState::crashed;
     d->shutdown_reason = xen::SHUTDOWN_crash;
+    trace::domain_event(d->id, static_cast<u32>(glass::trace::DomainEventKind::Crash),
+                        xen::SHUTDOWN_crash);
     if (d->id == 0) end_machine_for_dom0(xen::SHUTDOWN_crash);
     stop_domain_and_tell_dom0(d);
 }
@@ -70,6 +76,7 @@ void domain_shutdown(Domain* d, unsigned reason) {
     LOG_INFO("domain %u shut down: %s", d->id, xen::shutdown_reason_name(reason));
     d->state = DomainState::shutdown;
     d->shutdown_reason = reason;
+    trace::domain_event(d->id, static_cast<u32>(glass::trace::DomainEventKind::Shutdown), reason);
     if (d->id == 0) end_machine_for_dom0(reason);
     stop_domain_and_tell_dom0(d);
 }

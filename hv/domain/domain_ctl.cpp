@@ -5,6 +5,10 @@
 #include "hv/domain/pv_builder.hpp"
 #include "hv/kernel/log.hpp"
 #include "hv/sched/schedule.hpp"
+#include "hv/trace/recorder.hpp"
+#include "traces/record.hpp"
+
+using glass::trace::DomainEventKind;
 
 namespace {
 constexpr unsigned kMaxDomainId = 255;
@@ -24,6 +28,7 @@ Result<Domain*> domain_create(const xen::DomctlCreate& p) {
         d->share.cap = p.cap;
         d->pause_count = 1; // like Xen: a new domain waits for its first unpause
         d->state = DomainState::building;
+        trace::domain_event(d->id, static_cast<u32>(DomainEventKind::Create), 0, p.max_pages);
         return d;
     }
     return XEN_ENOSPC;
@@ -35,6 +40,7 @@ LoadStatus domain_build(Domain* d, const u8* image, u64 size, const char* cmdlin
     PvBuildRequest req{image, size, d->max_pages, d->nr_vcpus, cmdline, false};
     TRY_LOAD(build_pv_domain(d, req));
     d->state = DomainState::running; // runs once unpaused
+    trace::domain_event(d->id, static_cast<u32>(DomainEventKind::Build), 0, d->nr_pages);
     return {};
 }
 
@@ -44,6 +50,7 @@ void domain_free_unbuilt(Domain* d) {
 
 void domain_pause(Domain* d) {
     d->pause_count++;
+    trace::domain_event(d->id, static_cast<u32>(DomainEventKind::Pause), 0, d->pause_count);
     // A vCPU running elsewhere leaves its CPU at the next entry; kick it.
     for (unsigned i = 0; i < d->nr_vcpus; i++)
         vcpu_kick(&d->vcpus[i]);
@@ -51,6 +58,7 @@ void domain_pause(Domain* d) {
 
 Status domain_unpause(Domain* d) {
     if (d->pause_count == 0) return XEN_EINVAL;
+    trace::domain_event(d->id, static_cast<u32>(DomainEventKind::Unpause), 0, d->pause_count - 1);
     if (--d->pause_count == 0)
         for (unsigned i = 0; i < d->nr_vcpus; i++)
             if (d->vcpus[i].state == VcpuState::runnable) vcpu_wake(&d->vcpus[i]);

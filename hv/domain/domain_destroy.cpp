@@ -16,6 +16,8 @@
 #include "hv/sched/hv_lock.hpp"
 #include "hv/sched/schedule.hpp"
 #include "hv/time/vcpu_timers.hpp"
+#include "hv/trace/recorder.hpp"
+#include "traces/record.hpp"
 
 namespace {
 
@@ -92,6 +94,7 @@ Status domain_destroy(Domain* d) {
     if (d->state == DomainState::dying) return XEN_EBUSY;
     u16 id = d->id;
     d->state = DomainState::dying;
+    trace::domain_event(id, static_cast<u32>(glass::trace::DomainEventKind::Destroy));
     wait_until_descheduled(d);
 
     close_event_channels(d);

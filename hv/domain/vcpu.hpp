@@ -75,6 +75,10 @@ struct Vcpu {
     PendingTrap pending_trap;
     bool regs_replaced = false; // set by iret: the hypercall has no rax result
     bool in_multicall = false;
+    // Recorder (hv/trace): hypercall nesting depth while recording, and one
+    // bit per level whose entry went into the trace.
+    u8 trace_nest = 0;
+    u8 trace_recorded = 0;
 
     sched::ShareEntity share;           // virtual time for proportional sharing
     u64 run_start_ns = 0;               // when it last started running (for charging)

@@ -7,6 +7,7 @@
 #include "hv/hypercall/hypercall.hpp"
 #include "hv/kernel/log.hpp"
 #include "hv/sched/hv_lock.hpp"
+#include "hv/trace/recorder.hpp"
 #include "hv/traps/bounce.hpp"
 
 // set_timer_op lives with sched_op (hypercall/sched_op.cpp).
@@ -71,8 +72,11 @@ void user_syscall(Vcpu* v, Regs& r, bool compat) {
 } // namespace
 
 i64 do_hypercall(Vcpu* v, u64 nr, const HypercallArgs& args) {
-    if (nr >= kNrHypercalls || !kTable.slot[nr]) return hc_error(XEN_ENOSYS);
-    return kTable.slot[nr](v, args);
+    trace::hypercall_entry(v, nr, args.a, 5);
+    i64 rc =
+        nr >= kNrHypercalls || !kTable.slot[nr] ? hc_error(XEN_ENOSYS) : kTable.slot[nr](v, args);
+    trace::hypercall_exit(v, nr, rc);
+    return rc;
 }
 
 extern "C" void hv_syscall(Regs* frame) {

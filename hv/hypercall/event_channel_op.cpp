@@ -1,12 +1,14 @@
 // event_channel_op (docs/pv-abi.md §3.4.20): 2-level event channels. The
 // decode-check-act logic is portable (hv/core/hypercall/evtchn_ops), so the
 // host replay runs the same code; this file is the domain it runs against.
+#include "hv/arch/x86_64/percpu.hpp"
 #include "hv/core/hypercall/evtchn_ops.hpp"
 #include "hv/domain/domain.hpp"
 #include "hv/domain/domain_alloc.hpp"
 #include "hv/evtchn/evtchn.hpp"
 #include "hv/hypercall/hypercall.hpp"
 #include "hv/mm/guest_access.hpp"
+#include "hv/trace/recorder.hpp"
 
 namespace {
 
@@ -24,6 +26,9 @@ class DomainEvtchn final : public hcore::EvtchnCaller {
         return d ? d->evtchn : nullptr;
     }
     xen::SharedInfo& shared_info() override { return *d_->shared_info; }
+    void sent(u32 port, u16 remote_domain, u32 remote_port) override {
+        trace::event_send(current_vcpu(), port, remote_domain, remote_port);
+    }
     void raise(u16 domid, u32 port) override {
         if (Domain* d = domid == d_->id ? d_ : domain_lookup(domid)) evtchn_raise(d, port);
     }

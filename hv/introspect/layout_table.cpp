@@ -1,10 +1,12 @@
 #include "hv/introspect/layout_table.hpp"
 
+#include "hv/arch/x86_64/paging.hpp"
 #include "hv/core/evtchn/port_table.hpp"
 #include "hv/core/mm/frame_table.hpp"
 #include "hv/domain/domain.hpp"
 #include "hv/kernel/log.hpp"
 #include "hv/lib/string.hpp"
+#include "hv/trace/control.hpp"
 
 #include <cstddef>
 
@@ -171,6 +173,15 @@ void frame_fields(Writer& w) {
     CONST("kOwnerIo", mm::kOwnerIo);
 }
 
+// The trace rings' control page (hv/core/trace/control_layout.hpp): a
+// "phys." name carries a machine address in `offset` (the hypervisor image
+// is loaded below 4 GiB) and the structure's size in `size`.
+void trace_fields(Writer& w) {
+    u64 phys = arch::virt_to_phys(&trace::trace_control());
+    if (phys >> 32) panic("trace control above 4 GiB (%lx)", phys);
+    w.add("phys.TraceControl", phys, sizeof(trace::TraceControl));
+}
+
 } // namespace
 
 unsigned introspect_fill_layout(introspect_abi::FieldDesc* out, unsigned max) {
@@ -179,5 +190,6 @@ unsigned introspect_fill_layout(introspect_abi::FieldDesc* out, unsigned max) {
     vcpu_fields(w);
     evtchn_fields(w);
     frame_fields(w);
+    trace_fields(w);
     return w.count();
 }

@@ -9,6 +9,7 @@
 #include "hv/kernel/shutdown.hpp"
 #include "hv/lib/format.hpp"
 #include "hv/sched/schedule.hpp"
+#include "hv/trace/control.hpp"
 
 namespace {
 
@@ -100,5 +101,6 @@ void start_dom0(const mb::BootInfo& boot) {
         machine_exit(MachineExit::panic);
     }
     d->state = DomainState::running;
+    trace::trace_boot_start(); // trace=on: the snapshot holds domain 0 as built
     exit_to_guest();
 }

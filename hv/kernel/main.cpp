@@ -14,6 +14,7 @@
 #include "hv/kernel/multiboot.hpp"
 #include "hv/lib/string.hpp"
 #include "hv/mm/machine_mm.hpp"
+#include "hv/trace/control.hpp"
 
 extern "C" char boot_stack_block[];
 extern "C" void (*__init_array_start[])();
@@ -83,6 +84,7 @@ extern "C" [[noreturn]] void hv_main(u32 magic, u32 mbi) {
     introspect_init();
     arch::apic_timer_init();
     arch::smp_boot_aps();
+    trace::trace_init(g_boot.cmdline);
 
     gdb_server_init(g_boot.cmdline);
     run_debug_fault(g_boot.cmdline);

@@ -3,6 +3,7 @@
 #include "hv/abi/layout.hpp"
 #include "hv/arch/x86_64/extable.hpp"
 #include "hv/lib/string.hpp"
+#include "hv/trace/recorder.hpp"
 
 namespace {
 // The range must lie entirely in guest-owned address space: below the
@@ -19,7 +20,11 @@ bool range_ok(u64 va, usize n) {
 
 Status copy_from_guest(void* dst, u64 guest_va, usize n) {
     if (!range_ok(guest_va, n)) return XEN_EFAULT;
-    return raw_copy(dst, reinterpret_cast<const void*>(guest_va), n) ? XEN_EFAULT : Status{};
+    if (raw_copy(dst, reinterpret_cast<const void*>(guest_va), n)) return XEN_EFAULT;
+    // What the handler now acts on goes into the trace (mmu_update's
+    // requests, multicall entries...), so replay sees the same input.
+    trace::guest_read(guest_va, dst, n);
+    return {};
 }
 
 Status copy_to_guest(u64 guest_va, const void* src, usize n) {

@@ -14,8 +14,11 @@
 #include "hv/time/runstate.hpp"
 #include "hv/time/timer.hpp"
 #include "hv/time/vcpu_timers.hpp"
+#include "hv/trace/control.hpp"
+#include "hv/trace/recorder.hpp"
 #include "hv/traps/bounce.hpp"
 #include "hv/traps/debugreg.hpp"
+#include "traces/record.hpp"
 
 namespace {
 // Round-robin over every vCPU the scheduler knows; a proportional-share
@@ -198,6 +201,18 @@ void start_slice(Vcpu* next) {
     }
     if (next && !c.refresh_timer.armed()) timer_arm(&c.refresh_timer, now + kTimeRefreshNs);
 }
+// A Schedule record for the switch about to happen on this CPU.
+void trace_switch(CpuInfo* ci, const Vcpu* cur, const Vcpu* next) {
+    if (!trace::recording()) return;
+    using glass::trace::ScheduleReason;
+    ScheduleReason why = !next  ? ScheduleReason::Idle
+                         : !cur ? ScheduleReason::Wake
+                         : cur->state == VcpuState::blocked || cur->state == VcpuState::offline
+                             ? ScheduleReason::Block
+                             : ScheduleReason::Preempt;
+    u64 ran = cur ? arch::now_ns() - cur->run_start_ns : 0;
+    trace::schedule(static_cast<u16>(ci->cpu_id), cur, next, static_cast<u32>(why), ran);
+}
 } // namespace
 
 void sched_add_vcpu(Vcpu* v) {
@@ -260,6 +275,7 @@ void vcpu_yield(Vcpu*) {
 void scheduler_tick() {
     // Slice ends, guest timers and poll timeouts are all timers now.
     timer_run_expired();
+    trace::trace_poll_host(); // the host's trace mailbox (one compare when idle)
 }
 
 extern "C" void prepare_guest_return() {
@@ -270,6 +286,7 @@ extern "C" void prepare_guest_return() {
         Vcpu* next = pick_next(cur);
         if (!next) {
             if (cur) {
+                trace_switch(ci, cur, nullptr);
                 save_vcpu(ci, cur);
                 ci->current = nullptr;
                 // Idle on the hypervisor's own page table: the last guest's
@@ -287,6 +304,7 @@ extern "C" void prepare_guest_return() {
         }
         if (next != cur) {
             timer_cancel(&this_cpu().slice_timer); // a full slice for the newcomer
+            trace_switch(ci, cur, next);
             if (cur) save_vcpu(ci, cur);
             ci->current = next;
             load_vcpu(ci, next);

@@ -8,6 +8,7 @@
 #include "hv/domain/guest_mode.hpp"
 #include "hv/kernel/log.hpp"
 #include "hv/mm/guest_access.hpp"
+#include "hv/trace/recorder.hpp"
 
 void inject_trap(Vcpu* v, unsigned vector) {
     v->pending_trap = {true, static_cast<u8>(vector), false, 0};
@@ -103,11 +104,15 @@ void deliver_pending(Vcpu* v, Regs& r) {
                          t.error_code, r.rip);
             return;
         }
+        trace::exception_bounce(v, t.vector, t.has_error_code, t.error_code, r.rip,
+                                t.vector == 14 ? v->cr2 : 0);
         if (!bounce_to(v, r, vt.address, vt.flags & xen::kTrapFlagMaskEvents, t.has_error_code,
                        t.error_code))
             return;
     }
     xen::VcpuInfo* vi = v->vcpu_info;
-    if (vi && vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->event_cb.address)
+    if (vi && vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->event_cb.address) {
+        trace::event_upcall(v, vi->evtchn_pending_sel);
         bounce_to(v, r, v->event_cb.address, true, false, 0);
+    }
 }

@@ -24,6 +24,7 @@ extern const Command kDump;
 extern const Command kExport;
 extern const Command kStats;
 extern const Command kSynth;
+extern const Command kRecord;
 
 // Opens a trace for a command; null (with the reason on err) when nothing is
 // readable. Damage found while opening is reported on err as a warning.

@@ -8,7 +8,7 @@ namespace glass::trace::cli {
 
 namespace {
 
-const Command* const kCommands[] = {&kInfo, &kDump, &kExport, &kStats, &kSynth};
+const Command* const kCommands[] = {&kInfo, &kDump, &kExport, &kStats, &kSynth, &kRecord};
 
 void print_usage(std::ostream& os) {
     os << "usage:\n";
@@ -60,7 +60,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         return c->run(parsed, out, err);
     }
     err << "glass trace: unknown subcommand '" << args[0]
-        << "'; expected info, dump, export, stats or synth\n";
+        << "'; expected info, dump, export, stats, synth or record\n";
     return kExitUsage;
 }
 

@@ -69,6 +69,8 @@ i64 send(EvtchnCaller& c, EvtchnTable& own, u64 ptr) {
     if (i64 rc = with_args(c, ptr, a)) return rc;
     auto t = own.send_target(a.port);
     if (!t.ok()) return hc_error(t.error());
+    if (t->kind != SendTarget::Drop)
+        c.sent(a.port, t->kind == SendTarget::Remote ? t->domid : c.domid(), t->port);
     switch (t->kind) {
     case SendTarget::Local:
         c.raise(c.domid(), t->port);

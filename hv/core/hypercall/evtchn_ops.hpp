@@ -27,6 +27,11 @@ class EvtchnCaller {
     virtual void raise(u16 domid, u32 port) = 0;
     // EVTCHNOP_unmask's delivery step on a valid port of the caller.
     virtual void unmask(u32 port) = 0;
+    // EVTCHNOP_send is about to raise remote_port in remote_domain (the
+    // recorder's EventSend; a no-op unless overridden).
+    virtual void sent(u32 port, u16 remote_domain, u32 remote_port) {
+        (void)port, (void)remote_domain, (void)remote_port;
+    }
 
   protected:
     ~EvtchnCaller() = default;

@@ -8,7 +8,13 @@ namespace mm {
 
 namespace {
 constexpr u32 kMaxCount = std::numeric_limits<u32>::max();
+
+void notify_type(u64 mfn, FrameType old_type, FrameType new_type, u32 count) {
+    if (TypeChangeHook hook = g_type_change_hook) hook(mfn, old_type, new_type, count);
 }
+} // namespace
+
+TypeChangeHook g_type_change_hook = nullptr;
 
 Status PageTypes::get_page(u64 mfn, u16 dom) {
     if (!frames_.is_ram(mfn)) return XEN_EINVAL;
@@ -56,6 +62,7 @@ Status PageTypes::get_page_type(u64 mfn, FrameType type, const DomainMm& d) {
         }
     }
     f.flags |= kFrameValidated;
+    notify_type(mfn, FrameType::None, type, 1);
     return {};
 }
 
@@ -63,6 +70,7 @@ void PageTypes::put_page_type(u64 mfn) {
     FrameInfo& f = frames_[mfn];
     if (f.type_count == 0) return; // unbalanced put: see put_page
     if (--f.type_count != 0) return;
+    notify_type(mfn, f.type, FrameType::None, 0);
     bool was_valid = (f.flags & kFrameValidated) != 0;
     // Cleared first so nothing reached during the release can use it.
     f.flags &= static_cast<u8>(~kFrameValidated);

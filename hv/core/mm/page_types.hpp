@@ -46,6 +46,13 @@ constexpr FrameType table_type(unsigned level) {
 // PGC_allocated and frees on the last put_page).
 constexpr u8 kFrameRemoved = 1u << 3;
 
+// Called when a frame's effective type changes: None -> a type when its
+// first type reference is taken, the type -> None when the last one goes.
+// The hypervisor's recorder sets it (PageTypeChange records); null
+// elsewhere, so replay and tests pay one load.
+using TypeChangeHook = void (*)(u64 mfn, FrameType old_type, FrameType new_type, u32 type_count);
+extern TypeChangeHook g_type_change_hook;
+
 // Called when a removed frame's last reference goes: the frame is already
 // free in the frame table; the hook returns it to the allocator and
 // uncharges `former_owner`.
