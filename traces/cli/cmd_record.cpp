@@ -75,7 +75,12 @@ int record(const Args& args, std::ostream& out, std::ostream& err) {
         err << "glass trace record: " << error << "\n";
         return kExitUsage;
     }
-    auto rec = LiveRecorder::attach(mem, hv_elf, error);
+    // With --join the hypervisor may still be booting: keep trying for a while.
+    std::unique_ptr<LiveRecorder> rec;
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(args.has("--join") ? 20 : 0);
+    while (!(rec = LiveRecorder::attach(mem, hv_elf, error)) &&
+           std::chrono::steady_clock::now() < give_up)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (!rec) {
         err << "glass trace record: " << error << "\n";
         return kExitDamaged;
@@ -159,7 +164,8 @@ const Command kRecord = {
       {"--domain", "LIST", "record only these domain ids (comma-separated)"},
       {"--hypercall", "LIST", "record only these hypercall numbers (comma-separated)"},
       {"--checkpoint", "N", "records between checkpoints (default 16384, 0 = none)"},
-      {"--join", "", "join a recording already running (trace=on at boot) instead of restarting"},
+      {"--join", "",
+       "join the recording trace=on started at boot (waits up to 20 s for the hypervisor)"},
       {"--uncompressed", "", "store chunks without zstd"},
       {"--quiet", "", "no progress line"}},
      "record a running Glasshouse (shared RAM file) into a trace file"},

@@ -162,8 +162,20 @@ void LiveRecorder::skip_to_epoch() {
 bool LiveRecorder::start(const ::trace::Filters& filters, bool join, double timeout_s,
                          std::string& error) {
     auto state = static_cast<::trace::State>(load32(ctl_->state));
-    if (join && state == ::trace::State::Recording) {
-        // trace=on at boot: the snapshot is at each ring's epoch start.
+    if (join) {
+        // Attached before the hypervisor got to trace_boot_start: wait.
+        auto deadline =
+            std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+        while ((state = static_cast<::trace::State>(load32(ctl_->state))) == ::trace::State::Off) {
+            if (std::chrono::steady_clock::now() > deadline) {
+                error = "no recording to join within " + std::to_string(timeout_s) +
+                        " s (was the hypervisor booted with trace=on?)";
+                return false;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        // trace=on at boot: the snapshot is at each ring's epoch start (the
+        // hypervisor may still be writing it, waiting for us to drain).
         for (unsigned i = 0; i < readers_.size(); i++)
             readers_[i].skip_to(load64(ctl_->rings[i].epoch_start));
         epoch_ = load32(ctl_->epoch);
