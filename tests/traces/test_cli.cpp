@@ -40,7 +40,7 @@ TEST_CASE("glass trace: unknown subcommands and options are named with what was 
     Run r = run({"frobnicate"});
     CHECK(r.status == 2);
     CHECK(r.err == "glass trace: unknown subcommand 'frobnicate'; expected info, dump, export, "
-                   "stats or synth\n");
+                   "stats, synth or record\n");
     r = run({"dump", "x.trace", "--colour"});
     CHECK(r.status == 2);
     CHECK(r.err.find("glass trace dump: unknown option '--colour'; expected one of --domain, "

@@ -77,7 +77,8 @@ int record(const Args& args, std::ostream& out, std::ostream& err) {
     }
     // With --join the hypervisor may still be booting: keep trying for a while.
     std::unique_ptr<LiveRecorder> rec;
-    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(args.has("--join") ? 20 : 0);
+    auto give_up =
+        std::chrono::steady_clock::now() + std::chrono::seconds(args.has("--join") ? 20 : 0);
     while (!(rec = LiveRecorder::attach(mem, hv_elf, error)) &&
            std::chrono::steady_clock::now() < give_up)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -164,8 +164,7 @@ bool LiveRecorder::start(const ::trace::Filters& filters, bool join, double time
     auto state = static_cast<::trace::State>(load32(ctl_->state));
     if (join) {
         // Attached before the hypervisor got to trace_boot_start: wait.
-        auto deadline =
-            std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
         while ((state = static_cast<::trace::State>(load32(ctl_->state))) == ::trace::State::Off) {
             if (std::chrono::steady_clock::now() > deadline) {
                 error = "no recording to join within " + std::to_string(timeout_s) +
