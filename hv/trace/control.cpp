@@ -123,6 +123,12 @@ void type_change(u64 mfn, mm::FrameType old_type, mm::FrameType new_type, u32 co
     page_type(mfn, static_cast<u8>(old_type), static_cast<u8>(new_type), count);
 }
 
+// The typing core is about to validate mfn from contents the guest wrote
+// directly: record them (kReadMachineFrame) so replay validates the same.
+void frame_validated(void*, u64 mfn, mm::FrameType) {
+    machine_frame_read(mfn, arch::phys_to_virt<const u8>(mfn << kPageShift));
+}
+
 void reset_vcpu_nesting() {
     unsigned max = 0;
     Domain* const* reg = domain_registry(max);
@@ -153,6 +159,7 @@ i64 start(const Filters& f) {
     c.snapshot_records = static_cast<u64>(n);
     reset_checkpoint_counter();
     mm::g_type_change_hook = type_change;
+    page_types().set_validate_hook(frame_validated, nullptr);
     g_recording = true;
     __atomic_store_n(&c.state, static_cast<u32>(State::Recording), __ATOMIC_RELEASE);
     LOG_INFO("trace: recording (epoch %u, snapshot of %ld records)", c.epoch, n);
@@ -164,6 +171,7 @@ i64 stop() {
     if (c.state == static_cast<u32>(State::Off)) return 0;
     g_recording = false;
     mm::g_type_change_hook = nullptr;
+    page_types().set_validate_hook(nullptr, nullptr);
     for (unsigned i = 0; i < c.nr_rings; i++)
         (void)g_writers[i].flush_lost(arch::now_ns());
     __atomic_store_n(&c.state, static_cast<u32>(State::Off), __ATOMIC_RELEASE);

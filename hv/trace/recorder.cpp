@@ -122,6 +122,18 @@ void guest_read_slow(u64 guest_va, const void* data, usize n) {
     }
 }
 
+void machine_frame_read(u64 mfn, const u8* contents) {
+    Vcpu* v = current_vcpu();
+    if (!recording() || !in_recorded_call(v) || !type_passes(RecordType::HypercallRead)) return;
+    HypercallRead r{};
+    fill_header(r.h, RecordType::HypercallRead, sizeof r + kPageSize, v->domain->id,
+                static_cast<u16>(v->id));
+    r.h.flags = kReadMachineFrame;
+    r.guest_va = mfn << kPageShift;
+    r.bytes = kPageSize;
+    emit(&r, sizeof r, contents, kPageSize);
+}
+
 void exception_bounce_slow(Vcpu* v, u8 vector, bool has_error, u32 error, u64 rip, u64 cr2) {
     if (!domain_passes(v->domain->id) || !type_passes(RecordType::ExceptionBounce)) return;
     ExceptionBounce b{};

@@ -21,6 +21,9 @@ void emit(const void* rec, u32 rec_bytes, const void* tail = nullptr, u32 tail_b
 // Records since the last checkpoint; the recorder emits one at the next
 // top-level hypercall exit once this reaches the interval.
 void reset_checkpoint_counter();
+// A frame's contents as the typing core validates them (kReadMachineFrame),
+// when the current vCPU is in a recorded hypercall.
+void machine_frame_read(u64 mfn, const u8* contents);
 void emit_checkpoint();
 
 } // namespace trace

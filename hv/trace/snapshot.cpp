@@ -10,6 +10,7 @@
 #include "hv/core/trace/state_hash.hpp"
 #include "hv/domain/domain.hpp"
 #include "hv/domain/domain_alloc.hpp"
+#include "hv/lib/string.hpp"
 #include "hv/mm/machine_mm.hpp"
 #include "hv/trace/rings.hpp"
 
@@ -96,15 +97,40 @@ void snap_domains(SnapshotWriter& w, u64 now) {
         s.max_vcpus = d->nr_vcpus;
         s.state = snap_state(*d);
         s.pages = d->nr_pages;
+        s.flags = (d->privileged ? kSnapDomainPrivileged : 0) |
+                  (d->mm.io_mem_allowed ? kSnapDomainIoMem : 0) |
+                  (d->mm.cache_flush_permitted ? kSnapDomainCacheFlush : 0) |
+                  (d->mm.nx_available ? kSnapDomainNx : 0);
+        s.paddr_bits = d->mm.paddr_bits;
         w.put(&s, sizeof s);
+        for (unsigned i = 0; i < d->nr_vcpus; i++) {
+            const Vcpu& v = d->vcpus[i];
+            SnapVcpu sv{};
+            snap_header(sv.h, RecordType::SnapVcpu, sizeof sv, d->id, now);
+            sv.h.vcpu = static_cast<u16>(i);
+            sv.kernel_l4_mfn = v.kernel_l4_mfn;
+            sv.user_l4_mfn = v.user_l4_mfn;
+            sv.kernel_mode = v.kernel_mode;
+            w.put(&sv, sizeof sv);
+        }
     }
+}
+
+void snap_machine(SnapshotWriter& w, u64 now) {
+    SnapMachine m{};
+    snap_header(m.h, RecordType::SnapMachine, sizeof m, kDomainHypervisor, now);
+    m.nr_frames = frame_table().size();
+    w.put(&m, sizeof m);
 }
 
 void snap_frames(SnapshotWriter& w, u64 now) {
     const mm::FrameTable& ft = frame_table();
+    // What FrameTable gives every frame it does not track (frame_table.cpp).
+    mm::FrameInfo free_default{};
+    free_default.owner = free_default.shared_with = mm::kOwnerFree;
     for (u64 mfn = 0; mfn < ft.size() && !w.failed(); mfn++) {
         const mm::FrameInfo& f = ft[mfn];
-        if (!frame_hashed(f)) continue;
+        if (!memcmp(&f, &free_default, sizeof f)) continue;
         SnapFrame s{};
         snap_header(s.h, RecordType::SnapFrame, sizeof s, f.owner, now);
         s.mfn = mfn;
@@ -116,7 +142,7 @@ void snap_frames(SnapshotWriter& w, u64 now) {
         s.linear_count = f.linear_count;
         w.put(&s, sizeof s);
         bool table =
-            f.type_count && mm::is_page_table_type(f.type) && (f.flags & mm::kFrameValidated);
+            f.type_count && mm::is_validated_type(f.type) && (f.flags & mm::kFrameValidated);
         if (!table) continue;
         SnapPageTable t{};
         snap_header(t.h, RecordType::SnapPageTable, sizeof t + 512 * 8, f.owner, now);
@@ -140,7 +166,6 @@ void snap_event_channels(SnapshotWriter& w, u64 now) {
             snap_header(s.h, RecordType::SnapEventChannel, sizeof s, d->id, now);
             s.port = port;
             s.state = evtchn_status(r.state);
-            s.port_state = static_cast<u8>(r.state);
             if (d->shared_info) {
                 u64 bit = 1ull << (port % 64);
                 s.pending = (d->shared_info->evtchn_pending[port / 64] & bit) != 0;
@@ -159,6 +184,7 @@ void snap_event_channels(SnapshotWriter& w, u64 now) {
 i64 write_snapshot(u64 timeout_ns) {
     SnapshotWriter w(timeout_ns);
     u64 now = arch::now_ns();
+    snap_machine(w, now);
     snap_domains(w, now);
     snap_frames(w, now);
     snap_event_channels(w, now);
