@@ -119,6 +119,5 @@ TEST_CASE("a file of a newer major version is refused with the version found") {
     auto t = open_bytes(bytes);
     REQUIRE(!t->status.ok());
     CHECK(t->status.error().offset == offsetof(FileHeader, version_major));
-    std::string found = "found 2." + std::to_string(kVersionMinor) + ".0";
-    CHECK(t->status.error().message.find(found) != std::string::npos);
+    CHECK(t->status.error().message.find("found 2.0.0") != std::string::npos);
 }
