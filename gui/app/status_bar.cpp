@@ -1,6 +1,7 @@
 #include "gui/app/status_bar.hpp"
 
 #include "gui/app/workbench.hpp"
+#include "gui/model/domains_view.hpp"
 
 #include <imgui.h>
 
@@ -63,7 +64,7 @@ void draw_status_bar(Workbench& wb, float y, float width, float fps) {
         std::string paused;
         unsigned n = 0;
         for (const auto& d : f->domains.domains)
-            if (d.state == "paused" || d.pause_count) {
+            if (shown_state(d) == "paused") {
                 paused += (paused.empty() ? "d" : ", d") + std::to_string(d.id);
                 n++;
             }

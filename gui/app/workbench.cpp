@@ -1,5 +1,7 @@
 #include "gui/app/workbench.hpp"
 
+#include "gui/model/domains_view.hpp"
+
 namespace glass::gui {
 
 void Workbench::replace_session(std::unique_ptr<Session> s) {
@@ -46,7 +48,7 @@ bool Workbench::destroy(u16 domid) {
 std::string Workbench::domain_state(u16 domid) const {
     if (!frame_) return "";
     const DomainSnapshot* d = frame_->domains.find(domid);
-    return d ? d->state : "";
+    return d ? shown_state(*d) : "";
 }
 
 } // namespace glass::gui

@@ -9,6 +9,11 @@ u64 running_ns(const DomainSnapshot& d) {
     return t;
 }
 
+std::string shown_state(const DomainSnapshot& d) {
+    if (d.state == "running" && d.pause_count) return "paused";
+    return d.state;
+}
+
 void DomainsView::update(const DomainsSnapshot& s, u64 now_ns) {
     std::map<u16, u64> cpu;
     rows_.clear();
@@ -16,8 +21,8 @@ void DomainsView::update(const DomainsSnapshot& s, u64 now_ns) {
     for (const auto& d : s.domains) {
         DomainRow r;
         r.id = d.id;
-        r.state = d.state;
-        r.paused = d.state == "paused" || d.pause_count > 0;
+        r.state = shown_state(d);
+        r.paused = r.state == "paused";
         r.mem_kib = d.nr_pages * 4;
         r.max_kib = d.max_pages * 4;
         r.vcpus = static_cast<unsigned>(d.vcpus.size());

@@ -38,5 +38,8 @@ class DomainsView {
 };
 
 u64 running_ns(const DomainSnapshot& d);
+// The state to show: a pause through the control channel or a debugger stop
+// raises the pause count while the life-cycle state stays "running".
+std::string shown_state(const DomainSnapshot& d);
 
 } // namespace glass::gui

@@ -99,9 +99,10 @@ class DomainsPanel final : public Panel {
     }
 
     void draw_controls(Workbench& wb, const DomainSnapshot& d) {
+        std::string state = shown_state(d);
         ImGui::Text("Domain %u", d.id);
         ImGui::SameLine();
-        ImGui::TextColored(state_colour(d.state), "%s", d.state.c_str());
+        ImGui::TextColored(state_colour(state), "%s", state.c_str());
         ImGui::SameLine();
         ImGui::TextDisabled("%s, %llu/%llu MiB, weight %u, cap %u%s, pause count %u",
                             d.privileged ? "privileged" : "unprivileged",
@@ -110,8 +111,8 @@ class DomainsPanel final : public Panel {
                             d.cap ? "%" : "", d.pause_count);
         bool can = wb.session().control().connected();
         if (!can) ImGui::BeginDisabled();
-        if (ImGui::Button(d.state == "paused" ? "Unpause (Ctrl+P)" : "Pause (Ctrl+P)")) {
-            if (d.state == "paused")
+        if (ImGui::Button(state == "paused" ? "Unpause (Ctrl+P)" : "Pause (Ctrl+P)")) {
+            if (state == "paused")
                 wb.unpause(d.id);
             else
                 wb.pause(d.id);

@@ -1,6 +1,7 @@
 #include "gui/session/session.hpp"
 
 #include "gui/session/child_process.hpp"
+#include "gui/session/client_control.hpp"
 #include "gui/session/live_source.hpp"
 
 #include <arpa/inet.h>
@@ -47,11 +48,15 @@ Outcome<std::unique_ptr<Session>> Session::attach(const AttachOptions& o) {
     s->ends_.mem_path = o.mem_path;
     s->hv_elf_ = o.hv_elf;
     s->state_ = std::make_unique<LiveSource>(std::move(*target), "live " + o.mem_path);
-    if (!o.control.empty())
-        s->control_ = std::make_unique<NoControl>("control channel " + o.control +
-                                                  ": no client library yet (read-only)");
-    else
-        s->control_ = std::make_unique<NoControl>("no control channel given (--control HOST:PORT)");
+    if (!o.control.empty()) {
+        auto c = ClientControl::connect(o.control);
+        if (!c.ok()) return R::failure("control channel " + o.control + ": " + c.error());
+        s->control_ = std::move(*c);
+        s->control_connected_ = true;
+    } else {
+        s->control_ = std::make_unique<NoControl>("read-only: no control channel (--control "
+                                                  "HOST:PORT)");
+    }
     return s;
 }
 
@@ -129,9 +134,9 @@ Outcome<std::unique_ptr<Session>> Session::launch(const Scenario& sc, const Laun
     if (!child.ok()) return R::failure(child.error());
     s->child_ = std::move(*child);
     s->owns_mem_file_ = true;
-    s->control_ = std::make_unique<NoControl>(
-        "control channel 127.0.0.1:" + std::to_string(s->ends_.control_port) +
-        ": no client library yet (read-only)");
+    s->control_at_ = "127.0.0.1:" + std::to_string(s->ends_.control_port);
+    s->control_ =
+        std::make_unique<NoControl>("control channel " + s->control_at_ + ": not connected yet");
     s->progress_ = "booting";
     return s;
 }
@@ -201,6 +206,30 @@ void Session::poll() {
         return;
     }
     if (!state_) try_attach();
+    if (state_ && !control_connected_) try_control();
+}
+
+// Once the hypervisor is up (its root is published) its control server
+// answers; until then QEMU accepts the connection but nobody replies.
+void Session::try_control() {
+    if (control_pending_.valid()) {
+        if (control_pending_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;
+        auto c = control_pending_.get();
+        if (c.ok()) {
+            control_ = std::move(*c);
+            control_connected_ = true;
+            return;
+        }
+        control_ = std::make_unique<NoControl>("control channel " + control_at_ + ": " + c.error());
+    }
+    auto now = Clock::now();
+    if (now < next_control_attempt_) return;
+    next_control_attempt_ = now + std::chrono::seconds(1);
+    control_pending_ = std::async(std::launch::async, [at = control_at_] {
+        auto c = ClientControl::connect(at);
+        if (!c.ok()) return Outcome<std::unique_ptr<Control>>::failure(c.error());
+        return Outcome<std::unique_ptr<Control>>(std::unique_ptr<Control>(std::move(*c)));
+    });
 }
 
 } // namespace glass::gui

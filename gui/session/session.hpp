@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <functional>
+#include <future>
 #include <memory>
 #include <string>
 
@@ -66,6 +67,7 @@ class Session {
 
   private:
     void try_attach();
+    void try_control();
     SessionMode mode_ = SessionMode::None;
     std::unique_ptr<StateSource> state_;
     std::unique_ptr<Control> control_;
@@ -79,6 +81,11 @@ class Session {
     bool owns_mem_file_ = false;
     unsigned attach_attempts_ = 0;
     std::chrono::steady_clock::time_point next_attempt_{};
+    std::chrono::steady_clock::time_point next_control_attempt_{};
+    std::string control_at_; // host:port to connect the control channel to
+    bool control_connected_ = false;
+    // Connecting waits for the hypervisor's answer: off the frame loop.
+    std::future<Outcome<std::unique_ptr<Control>>> control_pending_;
 };
 
 } // namespace glass::gui

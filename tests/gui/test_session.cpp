@@ -90,3 +90,28 @@ TEST_CASE("domain rows carry CPU share between snapshots", "[gui][domains]") {
     CHECK(view.find(1) != nullptr);
     CHECK(view.find(2) == nullptr);
 }
+
+#include "gui/session/client_control.hpp"
+
+TEST_CASE("register replies decode little-endian and skip unavailable ones", "[gui][control]") {
+    std::string g;
+    // rax = 0x1122334455667788, everything else 0, st0-7 and x87 control
+    // words included as the stub sends them; cr0 marked unavailable.
+    g += "8877665544332211";
+    for (unsigned r = 1; r < gdb::kRegCount; r++)
+        g += std::string(gdb::reg_size(r) * 2, r == gdb::kCr0 ? 'x' : (r == gdb::kRip ? '1' : '0'));
+    auto regs = parse_register_reply(g);
+    REQUIRE(regs.ok());
+    CHECK(regs->front().first == std::string(gdb::reg_info(gdb::kRax).name));
+    CHECK(regs->front().second == 0x1122334455667788ull);
+    bool has_cr0 = false, has_st0 = false;
+    for (const auto& [name, value] : *regs) {
+        if (name == gdb::reg_info(gdb::kCr0).name) has_cr0 = true;
+        if (name == gdb::reg_info(gdb::kSt0).name) has_st0 = true;
+        if (name == gdb::reg_info(gdb::kRip).name) CHECK(value == 0x1111111111111111ull);
+    }
+    CHECK_FALSE(has_cr0);
+    CHECK_FALSE(has_st0);
+    CHECK_FALSE(parse_register_reply(g.substr(0, 40)).ok());
+    CHECK_FALSE(parse_register_reply("zz" + g.substr(2)).ok());
+}
