@@ -46,6 +46,10 @@ constexpr Command kCommands[] = {
     {"qGlasshouse.unpause:", Match::Prefix, "x", cmd_gh_unpause},
     {"qGlasshouse.layout", Match::Exact, "", cmd_gh_layout},
     {"qGlasshouse.attach:", Match::Prefix, "x", cmd_gh_attach},
+    {"qGlasshouse.trace.start:", Match::Prefix, "x,x,x,x", cmd_gh_trace_start},
+    {"qGlasshouse.trace.filter:", Match::Prefix, "x,x,x,x", cmd_gh_trace_filter},
+    {"qGlasshouse.trace.stop", Match::Exact, "", cmd_gh_trace_stop},
+    {"qGlasshouse.trace.status", Match::Exact, "", cmd_gh_trace_status},
 };
 
 // Length of name if body starts with it (and equals it for Exact), else 0.

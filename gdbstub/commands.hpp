@@ -51,6 +51,10 @@ void cmd_gh_pause(Context&, const Args&);
 void cmd_gh_unpause(Context&, const Args&);
 void cmd_gh_layout(Context&, const Args&);
 void cmd_gh_attach(Context&, const Args&);
+void cmd_gh_trace_start(Context&, const Args&);
+void cmd_gh_trace_filter(Context&, const Args&);
+void cmd_gh_trace_stop(Context&, const Args&);
+void cmd_gh_trace_status(Context&, const Args&);
 
 // Parses "offset,length" of a qXfer read (after the annex and its ':').
 bool parse_xfer_window(const char* p, usize len, u64& offset, u64& length);

@@ -78,6 +78,21 @@ struct LayoutRegion {
     u64 end = 0;
 };
 
+// qGlasshouse.trace.* (PROTOCOL.md): the recorder's run-time control.
+enum class TraceOp : u8 { Start = 1, Stop = 2, Filter = 3 };
+struct TraceFilters {
+    u64 domain_mask = ~0ull;    // bit d: domain d (bit 63: ids >= 63)
+    u64 hypercall_mask = ~0ull; // bit n: hypercall number n
+    u32 type_mask = ~0u;        // bit t: record type t
+    u32 checkpoint_interval = 16384;
+};
+struct TraceStatus {
+    u32 state = 0; // 0 off, 1 writing the snapshot, 2 recording
+    u32 epoch = 0;
+    u64 records = 0; // committed to the rings, all CPUs, since boot
+    u64 lost = 0;    // dropped, all CPUs, since boot
+};
+
 class Target {
   public:
     // --- threads: every vCPU of every domain, enumerated by index so no
@@ -126,6 +141,8 @@ class Target {
     // detach), stop `id`; Ctrl-C and '?' then mean it.
     virtual Error attach_domain(u16) { return Error::NotSupported; }
     virtual bool layout_at(usize, LayoutRegion&) { return false; }
+    virtual Error trace_control(TraceOp, const TraceFilters&) { return Error::NotSupported; }
+    virtual bool trace_status(TraceStatus&) { return false; }
 
   protected:
     // Not deletable through the interface: no heap in the hypervisor.

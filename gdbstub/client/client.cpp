@@ -311,3 +311,45 @@ Result<std::vector<LayoutRegion>> Client::layout() {
 }
 
 } // namespace gdb::client
+
+namespace gdb::client {
+
+namespace {
+std::string trace_packet(const char* prefix, const gdb::TraceFilters& f) {
+    std::string s = with_hex(prefix, f.domain_mask);
+    s += with_hex(",", f.hypercall_mask);
+    s += with_hex(",", f.type_mask);
+    s += with_hex(",", f.checkpoint_interval);
+    return s;
+}
+} // namespace
+
+Status Client::trace_start(const gdb::TraceFilters& f) {
+    return command(trace_packet("qGlasshouse.trace.start:", f));
+}
+
+Status Client::trace_filter(const gdb::TraceFilters& f) {
+    return command(trace_packet("qGlasshouse.trace.filter:", f));
+}
+
+Status Client::trace_stop() {
+    return command("qGlasshouse.trace.stop");
+}
+
+Result<gdb::TraceStatus> Client::trace_status() {
+    auto r = query("qGlasshouse.trace.status");
+    if (!r) return r.error();
+    auto f = split(*r, ',');
+    u64 v[4];
+    if (f.size() != 4) return bad_reply("qGlasshouse.trace.status: expected 4 fields", *r);
+    for (usize i = 0; i < 4; i++)
+        if (!hex_field(f[i], v[i])) return bad_reply("qGlasshouse.trace.status: not hex", *r);
+    gdb::TraceStatus s;
+    s.state = static_cast<u32>(v[0]);
+    s.epoch = static_cast<u32>(v[1]);
+    s.records = v[2];
+    s.lost = v[3];
+    return s;
+}
+
+} // namespace gdb::client

@@ -64,6 +64,13 @@ class Client {
     Status pause(u16 domain);
     Status unpause(u16 domain);
     Result<std::vector<LayoutRegion>> layout();
+    // The recorder (qGlasshouse.trace.*). A start answers once the
+    // snapshot is written, which needs the rings drained meanwhile: call it
+    // from a thread while another drains (traces/live), with a long timeout.
+    Status trace_start(const gdb::TraceFilters& f);
+    Status trace_filter(const gdb::TraceFilters& f);
+    Status trace_stop();
+    Result<gdb::TraceStatus> trace_status();
 
     // --- building blocks
     // Sends one packet body and returns the reply body exactly as received

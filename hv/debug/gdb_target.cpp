@@ -12,6 +12,7 @@
 #include "hv/domain/domain.hpp"
 #include "hv/domain/domain_alloc.hpp"
 #include "hv/domain/domain_ctl.hpp"
+#include "hv/trace/control.hpp"
 
 extern "C" char __bss_end[];
 
@@ -577,5 +578,33 @@ bool HvTarget::layout_at(usize i, gdb::LayoutRegion& r) {
     };
     if (i >= sizeof regions / sizeof regions[0]) return false;
     r = regions[i];
+    return true;
+}
+
+// qGlasshouse.trace.*: the recorder's control (hv/trace/control). Runs with
+// the hypervisor lock held, like every packet; a start writes the snapshot
+// before the reply goes out, so the host must be draining meanwhile.
+Error HvTarget::trace_control(gdb::TraceOp op, const gdb::TraceFilters& f) {
+    trace::Request req{};
+    req.cmd = op == gdb::TraceOp::Start  ? trace::Command::Start
+              : op == gdb::TraceOp::Stop ? trace::Command::Stop
+                                         : trace::Command::Filter;
+    req.filters = {f.domain_mask, f.hypercall_mask, f.type_mask, f.checkpoint_interval};
+    i64 rc = trace::trace_apply(req);
+    if (rc == 0) return Error::Ok;
+    if (rc == -static_cast<i64>(XEN_EBUSY)) return Error::Busy;
+    if (rc == -static_cast<i64>(XEN_ENODEV)) return Error::NotSupported;
+    return Error::Invalid;
+}
+
+bool HvTarget::trace_status(gdb::TraceStatus& s) {
+    const trace::TraceControl& c = trace::trace_control();
+    s.state = c.state;
+    s.epoch = c.epoch;
+    s.records = s.lost = 0;
+    for (unsigned i = 0; i < c.nr_rings; i++) {
+        s.records += c.rings[i].records;
+        s.lost += c.rings[i].lost;
+    }
     return true;
 }

@@ -57,6 +57,8 @@ class HvTarget final : public gdb::Target {
     gdb::Error unpause_domain(u16 id) override;
     gdb::Error attach_domain(u16 id) override;
     bool layout_at(usize i, gdb::LayoutRegion& r) override;
+    gdb::Error trace_control(gdb::TraceOp op, const gdb::TraceFilters& f) override;
+    bool trace_status(gdb::TraceStatus& s) override;
 
   private:
     static constexpr usize kMaxStopped = 8;

@@ -86,6 +86,10 @@ int record(const Args& args, std::ostream& out, std::ostream& err) {
         err << "glass trace record: " << error << "\n";
         return kExitDamaged;
     }
+    if (args.has("--control") && !rec->use_control_port(args.value("--control"), error)) {
+        err << "glass trace record: " << error << "\n";
+        return kExitUsage;
+    }
     if (!rec->start(filters, args.has("--join"), 30.0, error)) {
         err << "glass trace record: " << error << "\n";
         return kExitDamaged;
@@ -160,6 +164,8 @@ const Command kRecord = {
      {"OUT"},
      {{"--mem", "FILE", "QEMU's shared RAM file (default $GLASS_MEM or /dev/shm/glasshouse.ram)"},
       {"--hv-elf", "FILE", "hv.elf, to find the introspection root by symbol (default: scan)"},
+      {"--control", "HOST:PORT",
+       "start and stop through the control port (control=com3) instead of the mailbox"},
       {"--duration-ms", "MS", "stop after this long"},
       {"--records", "N", "stop after this many records"},
       {"--domain", "LIST", "record only these domain ids (comma-separated)"},

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <thread>
 
+#include "gdbstub/client/client.hpp"
 #include "introspect/lib/target.hpp"
 
 namespace glass::trace {
@@ -124,8 +125,68 @@ std::uint64_t LiveRecorder::start_time_ns() const {
     return load64(ctl_->start_time_ns);
 }
 
+bool LiveRecorder::use_control_port(const std::string& endpoint, std::string& error) {
+    auto at = gdb::client::parse_endpoint(endpoint);
+    if (!at) {
+        error = "--control " + endpoint + ": " + gdb::client::describe(at.error());
+        return false;
+    }
+    control_ = endpoint;
+    return true;
+}
+
+bool LiveRecorder::request_control(::trace::Command cmd, const ::trace::Filters& f,
+                                   double timeout_s, std::int64_t& result, std::string& error) {
+    // The packet is answered only after the hypervisor wrote the snapshot,
+    // which needs us draining: the request goes from a thread.
+    std::string failure;
+    bool done = false, refused_busy = false;
+    std::thread t([&] {
+        gdb::client::ClientOptions o;
+        o.timeout = std::chrono::milliseconds(std::int64_t(timeout_s * 1000));
+        auto c = gdb::client::Client::connect(*gdb::client::parse_endpoint(control_), o);
+        if (!c) {
+            failure = gdb::client::describe(c.error());
+        } else {
+            gdb::TraceFilters gf;
+            gf.domain_mask = f.domain_mask;
+            gf.hypercall_mask = f.hypercall_mask;
+            gf.type_mask = f.type_mask;
+            gf.checkpoint_interval = f.checkpoint_interval;
+            auto s = cmd == ::trace::Command::Start  ? c->trace_start(gf)
+                     : cmd == ::trace::Command::Stop ? c->trace_stop()
+                                                     : c->trace_filter(gf);
+            if (!s) {
+                failure = gdb::client::describe(s.error());
+                refused_busy = s.error().kind == gdb::client::ErrorKind::ErrorReply &&
+                               s.error().code == static_cast<u8>(gdb::Error::Busy);
+            }
+        }
+        __atomic_store_n(&done, true, __ATOMIC_RELEASE);
+    });
+    while (!__atomic_load_n(&done, __ATOMIC_ACQUIRE)) {
+        std::this_thread::sleep_for(std::chrono::microseconds(500));
+        if (cmd == ::trace::Command::Start) {
+            skip_to_epoch();
+            (void)drain_pass(nullptr, false);
+        }
+    }
+    t.join();
+    if (refused_busy) {
+        result = -16;
+        return true;
+    }
+    if (!failure.empty()) {
+        error = "control port " + control_ + ": " + failure;
+        return false;
+    }
+    result = 0;
+    return true;
+}
+
 bool LiveRecorder::request(::trace::Command cmd, const ::trace::Filters& f, double timeout_s,
                            std::int64_t& result, std::string& error) {
+    if (!control_.empty()) return request_control(cmd, f, timeout_s, result, error);
     ::trace::TraceControl& c = *ctl_;
     std::uint64_t seq = load64(c.ack_seq) + 1;
     c.request.cmd = cmd;

@@ -40,6 +40,10 @@ class LiveRecorder {
                                                 const std::string& hv_elf, std::string& error);
     ~LiveRecorder();
 
+    // Send start/stop as qGlasshouse.trace packets to the control port
+    // (control=com3) at "HOST:PORT" instead of the shared-memory mailbox.
+    bool use_control_port(const std::string& endpoint, std::string& error);
+
     ::trace::TraceControl& control() { return *ctl_; }
     unsigned rings() const { return static_cast<unsigned>(readers_.size()); }
     // Hypervisor system time when the recording's snapshot was taken.
@@ -70,6 +74,8 @@ class LiveRecorder {
         std::vector<std::uint8_t> bytes;
     };
     LiveRecorder() = default;
+    bool request_control(::trace::Command cmd, const ::trace::Filters& f, double timeout_s,
+                         std::int64_t& result, std::string& error);
     bool request(::trace::Command cmd, const ::trace::Filters& f, double timeout_s,
                  std::int64_t& result, std::string& error);
     Status drain_pass(Writer* w, bool final); // null: only hold what is drained
@@ -88,7 +94,8 @@ class LiveRecorder {
     std::uint64_t watermark_ = 0; // newest time seen up to the previous pass
     std::uint64_t newest_ = 0;
     bool requested_stop_ = false;
-    std::uint64_t lost_base_ = 0; // ring loss counters when this recording began
+    std::uint64_t lost_base_ = 0;
+    std::string control_; // empty: the mailbox // ring loss counters when this recording began
     LiveStats stats_;
 };
 
