@@ -58,10 +58,11 @@ int record(const Args& args, std::ostream& out, std::ostream& err) {
     std::string hv_elf = args.has("--hv-elf")          ? args.value("--hv-elf")
                          : std::getenv("GLASS_HV_ELF") ? std::getenv("GLASS_HV_ELF")
                                                        : "";
-    std::uint64_t max_records = 0, duration_ms = 0,
+    std::uint64_t max_records = 0, duration_ms = 0, stall_ms = 0,
                   checkpoint = ::trace::kAllFilters.checkpoint_interval;
     if (!args.number("--records", 1, ~0ull, max_records, error) ||
         !args.number("--duration-ms", 1, ~0ull, duration_ms, error) ||
+        !args.number("--stall-ms", 1, 600000, stall_ms, error) ||
         !args.number("--checkpoint", 0, 0xFFFFFFFFu, checkpoint, error)) {
         err << error << "\n";
         return kExitUsage;
@@ -124,6 +125,12 @@ int record(const Args& args, std::ostream& out, std::ostream& err) {
             next_line = now + std::chrono::milliseconds(500);
         }
         if (g_interrupted) break;
+        if (stall_ms && rec->control().state == std::uint32_t(::trace::State::Recording)) {
+            // A consumer that falls behind, on purpose: the rings fill and
+            // the hypervisor counts what it drops (tests, demonstrations).
+            std::this_thread::sleep_for(std::chrono::milliseconds(stall_ms));
+            stall_ms = 0;
+        }
         if (duration_ms && secs * 1000 >= double(duration_ms)) {
             why = "duration reached";
             break;
@@ -174,6 +181,7 @@ const Command kRecord = {
       {"--join", "",
        "join the recording trace=on started at boot (waits up to 20 s for the hypervisor)"},
       {"--uncompressed", "", "store chunks without zstd"},
+      {"--stall-ms", "MS", "stop draining for MS once recording runs (see loss accounting)"},
       {"--quiet", "", "no progress line"}},
      "record a running Glasshouse (shared RAM file) into a trace file"},
     record};
