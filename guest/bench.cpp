@@ -94,6 +94,10 @@ bool run_yield_bench(u32 n) {
     printk("Glasshouse yield: %u yields, %lu cycles (%lu ns) each; running %lu us, runnable "
            "%lu us\n",
            n, cycles / n, cycles_to_ns(cycles / n), running / 1000, runnable / 1000);
+    // With a peer yielding too, each of our yields runs the peer once: two
+    // domain switches (and two yield hypercalls) per call.
+    if (runnable)
+        report("context switch between two domains on one CPU (half a yield)", cycles / n / 2);
     return true;
 }
 
@@ -123,6 +127,7 @@ bool parse_cpu_option(const char* text, usize len, CpuTestOptions& out) {
     if ((v = value_of(text, len, "pong", vlen))) return parse_u32(v, vlen, out.pong_peer);
     if ((v = value_of(text, len, "rounds", vlen)))
         return parse_u32(v, vlen, out.rounds) && out.rounds;
+    if ((v = value_of(text, len, "think", vlen))) return parse_u32(v, vlen, out.think_us);
     if ((v = value_of(text, len, "yieldbench", vlen)))
         return parse_u32(v, vlen, out.yield_count) && out.yield_count;
     return false;
@@ -132,7 +137,8 @@ bool run_cpu_tests(const CpuTestOptions& o) {
     if (o.procs && !run_proc_test()) return false;
     if (o.tick_ms && !run_tick_test(o.tick_ms)) return false;
     if (o.pong_peer != kNoPeer && !run_pong(static_cast<u16>(o.pong_peer), o.rounds)) return false;
-    if (o.ping_peer != kNoPeer && !run_ping(static_cast<u16>(o.ping_peer), o.rounds)) return false;
+    if (o.ping_peer != kNoPeer && !run_ping(static_cast<u16>(o.ping_peer), o.rounds, o.think_us))
+        return false;
     if (o.bench && !run_bench()) return false;
     if (o.yield_count && !run_yield_bench(o.yield_count)) return false;
     return true;

@@ -4,6 +4,9 @@
 //   ping=PEER        domU: time `rounds` event round trips to domain PEER
 //   pong=PEER        domU: echo PEER's events `rounds` times
 //   rounds=N         for ping/pong (default 1000)
+//   think=US         ping: sleep US us (SCHEDOP_poll timeout) before each
+//                    round and report how late it woke: the wake-up
+//                    latency an interactive domain sees next to a CPU hog
 //   bench            rdtsc cycles: null hypercall, user system call round
 //                    trip, exception bounce round trip
 //   yieldbench=N     N SCHEDOP_yield calls: cycles per yield and how much of
@@ -23,6 +26,7 @@ struct CpuTestOptions {
     u32 ping_peer = kNoPeer;
     u32 pong_peer = kNoPeer;
     u32 rounds = 1000;
+    u32 think_us = 0;
     u32 yield_count = 0;
 };
 

@@ -5,6 +5,7 @@
 #include "guest/evt.hpp"
 #include "guest/evt_tests.hpp"
 #include "hv/abi/hypercalls.hpp"
+#include "hv/abi/xen.hpp"
 
 namespace guest {
 namespace {
@@ -60,16 +61,30 @@ bool run_pong(u16 peer, u32 rounds) {
     return true;
 }
 
-bool run_ping(u16 peer, u32 rounds) {
+// Sleeps until `deadline` (a poll timeout on `port`, which stays quiet
+// meanwhile: pong only answers) and returns how late, in ns, we run again.
+u64 think(u32 port, u64 deadline) {
+    xen::SchedPoll poll{reinterpret_cast<u64>(&port), 1, 0, deadline};
+    while (system_time_ns() < deadline)
+        (void)sched_op(xen::SCHEDOP_poll, &poll);
+    return system_time_ns() - deadline;
+}
+
+bool run_ping(u16 peer, u32 rounds, u32 think_us) {
     if (long rc = evt_init()) return fail("ping", "evt_init", rc);
     long port = find_offered_port(peer);
     if (port < 0) return fail("ping", "no port offered by the peer", port);
     printk("Glasshouse ping: bound local port %ld to d%u\n", port, peer);
     evt_bind(static_cast<u32>(port), ping_handler);
     evt_enable();
-    u64 min = ~0ull, max = 0, sum = 0;
+    u64 min = ~0ull, max = 0, sum = 0, late_sum = 0, late_max = 0;
     u64 start_ns = system_time_ns();
     for (u32 i = 0; i < rounds; i++) {
+        if (think_us) {
+            u64 late = think(static_cast<u32>(port), system_time_ns() + u64{think_us} * 1000);
+            late_sum += late;
+            late_max = late > late_max ? late : late_max;
+        }
         g_echo = false;
         u64 t0 = rdtsc_cycles();
         evt_send(static_cast<u32>(port));
@@ -85,6 +100,10 @@ bool run_ping(u16 peer, u32 rounds) {
            "min %lu us, max %lu us, %lu round trips/s\n",
            rounds, peer, elapsed_ns / 1000, cycles_to_ns(avg) / 1000, avg, cycles_to_ns(min) / 1000,
            cycles_to_ns(max) / 1000, elapsed_ns ? u64{rounds} * 1000000000 / elapsed_ns : 0);
+    if (think_us)
+        printk("Glasshouse ping: after %u us of thinking woke %lu us late on average, %lu us at "
+               "most\n",
+               think_us, late_sum / rounds / 1000, late_max / 1000);
     printk("Glasshouse bench: event send-and-deliver between domains (half a round trip): %lu "
            "cycles\n",
            avg / 2);

@@ -136,12 +136,16 @@ long bind_dom_exc() {
     return rc ? rc : static_cast<long>(bind.port);
 }
 
+void clear_pending(u32 port) {
+    if (xen::SharedInfo* s = shared_info())
+        __atomic_fetch_and(&s->evtchn_pending[port / 64], ~(1ull << (port % 64)), __ATOMIC_SEQ_CST);
+}
+
 // Sleeps until `port` is pending, then clears it.
 void wait_for(u32 port) {
     xen::SchedPoll poll{reinterpret_cast<u64>(&port), 1, 0, 0};
     sched_op(xen::SCHEDOP_poll, &poll);
-    if (xen::SharedInfo* s = shared_info())
-        __atomic_fetch_and(&s->evtchn_pending[port / 64], ~(1ull << (port % 64)), __ATOMIC_SEQ_CST);
+    clear_pending(port);
 }
 
 // Lets the domUs run for `ms`, then reports the CPU time each received
@@ -151,6 +155,10 @@ void sleep_ms(u32 port, u32 ms) {
     while (system_time_ns() < deadline) {
         xen::SchedPoll poll{reinterpret_cast<u64>(&port), 1, 0, deadline};
         sched_op(xen::SCHEDOP_poll, &poll);
+        // A domain exit left the port pending: clear it, or every later
+        // poll returns at once and domain 0 spins, stealing the CPU from
+        // the domUs being measured.
+        clear_pending(port);
     }
 }
 

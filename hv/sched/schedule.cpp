@@ -26,7 +26,7 @@ namespace {
 constexpr unsigned kMaxSchedVcpus = 256;
 Vcpu* g_vcpus[kMaxSchedVcpus];
 unsigned g_nr_vcpus;
-u64 g_period_start; // of the cap accounting period
+u64 g_period_start;
 
 // Per physical CPU: the time slice of the vCPU it runs, and a once-a-second
 // refresh of that vCPU's time record (guests extrapolate with the TSC in
@@ -36,6 +36,7 @@ constexpr u64 kSliceNs = 10000000;         // 10 ms
 constexpr u64 kTimeRefreshNs = 1000000000; // 1 s
 struct CpuSched {
     bool slice_expired = false;
+    bool yielded = false; // SCHEDOP_yield: others first, if any can run
     hvtime::Timer slice_timer;
     hvtime::Timer refresh_timer;
 };
@@ -54,26 +55,38 @@ void time_refresh(hvtime::Timer* t, u64 now) {
     timer_arm(t, now + kTimeRefreshNs);
 }
 
-// The smallest virtual time among vCPUs that are running or runnable.
-u64 min_vtime() {
+// A running vCPU's virtual time as if charged up to `now` (its CPU charges
+// it for real at its next decision).
+u64 vtime_now(const Vcpu* v, u64 now) {
+    if (v->state != VcpuState::running) return v->share.vtime;
+    return sched::vtime_if_charged(v->share, now - v->run_start_ns);
+}
+
+// The smallest virtual time among the vCPUs other than `self` that are
+// running or runnable. A waking vCPU is not its own reference: its stale
+// virtual time would otherwise let it cash in all the time it slept.
+u64 min_vtime_of_others(const Vcpu* self, u64 now) {
     u64 m = ~0ull;
     for (unsigned i = 0; i < g_nr_vcpus; i++) {
         const Vcpu* v = g_vcpus[i];
         bool active = v->state == VcpuState::runnable || v->state == VcpuState::running;
-        if (active && v->share.vtime < m) m = v->share.vtime;
+        if (v == self || !active) continue;
+        u64 t = vtime_now(v, now);
+        if (t < m) m = t;
     }
     return m == ~0ull ? 0 : m;
 }
 
 // An idle CPU halts until an interrupt; a newly runnable vCPU sends it one.
-void kick_idle_cpu() {
+// True when some CPU (this one included) is idle and will pick.
+bool kick_idle_cpu() {
     for (unsigned id = 0; id < arch::nr_cpus_registered(); id++) {
         CpuInfo* ci = arch::cpu_by_id(id);
-        if (ci && ci->idle && ci != cpu_info()) {
-            arch::kick_cpu(id);
-            return;
-        }
+        if (!ci || !ci->idle) continue;
+        if (ci != cpu_info()) arch::kick_cpu(id);
+        return true;
     }
+    return false;
 }
 
 bool can_run(const Vcpu* v) {
@@ -82,6 +95,28 @@ bool can_run(const Vcpu* v) {
 
 bool domain_runs(const Vcpu* v) {
     return v->domain->state == DomainState::running && v->domain->pause_count == 0;
+}
+
+// Wake-up preemption (BVT, hv/core/sched): when no CPU is idle, the woken
+// vCPU takes the CPU whose running vCPU is furthest ahead in virtual time,
+// if it is behind that one by more than the switch allowance. That CPU's
+// slice ends now; its next decision picks by virtual time as always.
+void preempt_for(Vcpu* woken) {
+    if (!domain_runs(woken) || kick_idle_cpu()) return;
+    u64 now = arch::now_ns();
+    CpuInfo* victim = nullptr;
+    unsigned victim_id = 0;
+    u64 furthest = 0;
+    for (unsigned id = 0; id < arch::nr_cpus_registered(); id++) {
+        CpuInfo* ci = arch::cpu_by_id(id);
+        Vcpu* cur = ci ? ci->current : nullptr;
+        if (!cur || cur->state != VcpuState::running) continue;
+        u64 t = vtime_now(cur, now);
+        if (!victim || t > furthest) victim = ci, victim_id = id, furthest = t;
+    }
+    if (!victim || !sched::wake_preempts(woken->share, furthest)) return;
+    g_cpu[victim->cpu_id % kMaxCpus].slice_expired = true;
+    if (victim != cpu_info()) arch::kick_cpu(victim_id);
 }
 
 // Charges the vCPU running here for the time since it last started, so
@@ -118,16 +153,20 @@ Vcpu* pick_next(Vcpu* current) {
                       sched::within_cap(current->domain->share);
     if (current_ok && !c.slice_expired) return current;
     c.slice_expired = false;
+    bool yielded = c.yielded;
+    c.yielded = false;
     sched::ShareEntity* candidates[kMaxSchedVcpus];
     Vcpu* vcpus[kMaxSchedVcpus];
     usize n = 0;
     for (unsigned i = 0; i < g_nr_vcpus; i++) {
         if (!eligible(g_vcpus[i], current)) continue;
+        if (yielded && g_vcpus[i] == current) continue;
         candidates[n] = &g_vcpus[i]->share;
         vcpus[n++] = g_vcpus[i];
     }
     long best = sched::pick(candidates, n);
-    return best < 0 ? nullptr : vcpus[best];
+    if (best < 0) return yielded && current_ok ? current : nullptr;
+    return vcpus[best];
 }
 
 // Some vCPU could run but its domain is out of cap for this period.
@@ -218,6 +257,10 @@ void trace_switch(CpuInfo* ci, const Vcpu* cur, const Vcpu* next) {
 void sched_add_vcpu(Vcpu* v) {
     if (g_nr_vcpus == kMaxSchedVcpus) panic("too many vCPUs");
     v->share.group = &v->domain->share;
+    // A new vCPU starts level with the least-served active one: starting
+    // at 0 would let a new domain run unpreempted until it caught up with
+    // everyone's past.
+    v->share.vtime = min_vtime_of_others(v, arch::now_ns());
     g_vcpus[g_nr_vcpus++] = v;
 }
 
@@ -235,9 +278,12 @@ void vcpu_wake(Vcpu* v) {
     v->polling = false;
     if (v->state == VcpuState::blocked || v->state == VcpuState::offline) {
         v->state = VcpuState::runnable;
-        runstate_sync(v, arch::now_ns());
-        sched::on_wake(v->share, min_vtime());
-        kick_idle_cpu();
+        u64 now = arch::now_ns();
+        runstate_sync(v, now);
+        sched::on_wake(v->share, min_vtime_of_others(v, now));
+        preempt_for(v);
+    } else if (v->state == VcpuState::runnable) {
+        preempt_for(v); // unpaused: it may run at once
     }
 }
 
@@ -269,7 +315,11 @@ void vcpu_down(Vcpu* v) {
 }
 
 void vcpu_yield(Vcpu*) {
+    // Xen's yield puts the caller behind every other runnable vCPU; here the
+    // next decision skips it unless nobody else can run. Its virtual time is
+    // untouched: yielding only gives CPU away.
     this_cpu().slice_expired = true;
+    this_cpu().yielded = true;
 }
 
 void scheduler_tick() {

@@ -64,7 +64,7 @@ import subprocess
 import sys
 import threading
 import time
-from typing import Callable, Iterable, Optional, Sequence, TextIO
+from typing import Callable, Iterable, Optional, Sequence, TextIO, Union
 
 DEBUG_EXIT_PORT = 0xF4
 
@@ -186,7 +186,7 @@ def with_server_options(hv_args: str, gdb_port: Optional[int],
 
 def qemu_command(hv: str, modules: Sequence[tuple[str, str]], hv_args: str = "",
                  smp: int = 2, memory_mb: int = DEFAULT_MEMORY_MB,
-                 extra_qemu_args: Sequence[str] = (), icount: bool = False,
+                 extra_qemu_args: Sequence[str] = (), icount: Union[bool, int] = False,
                  shared_memory: Optional[str] = None, gdb_port: Optional[int] = None,
                  control_port: Optional[int] = None) -> list[str]:
     """gdb_port / control_port: serve COM2 / COM3 on these TCP ports and
@@ -203,8 +203,12 @@ def qemu_command(hv: str, modules: Sequence[tuple[str, str]], hv_args: str = "",
     ]
     if modules:
         cmd += ["-initrd", initrd_argument(modules)]
-    if icount:
-        cmd += ["-icount", "shift=auto,sleep=off"]
+    if icount is not False and icount is not None:
+        # True: QEMU adapts the shift to real time (timing follows executed
+        # instructions, but the ratio drifts with what ran before); an int
+        # fixes 2^shift ns per instruction, so figures repeat run to run.
+        shift = "auto" if icount is True else str(int(icount))
+        cmd += ["-icount", f"shift={shift},sleep=off"]
     if shared_memory:
         cmd += shared_memory_args(shared_memory, memory_mb)
     cmd += list(extra_qemu_args)
@@ -295,7 +299,7 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 def boot(hv: str, modules: Sequence[tuple[str, str]], hv_args: str = "",
          timeout: float = 60, smp: int = 2, memory_mb: int = DEFAULT_MEMORY_MB,
-         extra_qemu_args: Sequence[str] = (), icount: bool = False,
+         extra_qemu_args: Sequence[str] = (), icount: Union[bool, int] = False,
          log_path: Optional[str] = None, echo: Optional[TextIO] = None,
          stop_on: Optional[str] = None, stop_grace: float = 3.0,
          shared_memory: Optional[str] = None, gdb_port: Optional[int] = None,
@@ -392,7 +396,7 @@ class Running:
 
     def __init__(self, hv: str, modules: Sequence[tuple[str, str]], hv_args: str = "",
                  smp: int = 2, memory_mb: int = DEFAULT_MEMORY_MB,
-                 extra_qemu_args: Sequence[str] = (), icount: bool = False,
+                 extra_qemu_args: Sequence[str] = (), icount: Union[bool, int] = False,
                  shared_memory: Optional[str] = None, gdb_port: Optional[int] = None,
                  control_port: Optional[int] = None, echo: Optional[TextIO] = None):
         self.command = qemu_command(hv, modules, hv_args, smp, memory_mb, extra_qemu_args,

@@ -19,6 +19,7 @@ from test_guest_boot import GUEST, HV, BootCase  # noqa: E402
 
 PING_RE = re.compile(r"ping: (\d+) round trips to d\d+ in (\d+) us: avg (\d+) us \((\d+) cycles\), "
                      r"min (\d+) us, max (\d+) us, (\d+) round trips/s")
+WAKE_RE = re.compile(r"ping: after \d+ us of thinking woke (\d+) us late on average, (\d+) us")
 
 
 class CpuTests(BootCase):
@@ -28,24 +29,30 @@ class CpuTests(BootCase):
         return glasshouse_qemu.boot(HV, modules, hv_args, timeout=timeout, smp=smp,
                                     icount=icount)
 
-    def ping_pong(self, hog, rounds=1000):
+    def ping_pong(self, hog, rounds=200, think_us=1000):
         """One CPU: pong and ping domUs, with or without a spinning hog
-        started first (so it already runs when they do)."""
+        started first (so it already runs when they do). Ping sleeps
+        think_us before each round, so the hog runs meanwhile and ping's
+        wake-up competes with it (the paper's interactive domain)."""
         domus = [(GUEST, "spin")] if hog else []
         first = len(domus) + 1  # domain ids follow start order
         domus += [(GUEST, f"pong={first + 1} rounds={rounds}"),
-                  (GUEST, f"ping={first} rounds={rounds}")]
+                  (GUEST, f"ping={first} rounds={rounds} think={think_us}")]
         starts = " ".join(f"start={i}:16:1" for i in range(1, len(domus) + 1))
         # measure= ends the run (the hog never exits); long enough for ping.
-        r = self.run_guest([(GUEST, f"{starts} measure=10000")] + domus, smp=1, icount=True,
+        # A fixed icount shift (4 ns per instruction) makes the figures the
+        # same run to run; shift=auto drifts with what ran before.
+        r = self.run_guest([(GUEST, f"{starts} measure=1000")] + domus, smp=1, icount=2,
                            hv_args="dom0_max_vcpus=1")
         self.assertExit(r, "poweroff")
         m = PING_RE.search(r.serial_log)
-        if not m:
+        w = WAKE_RE.search(r.serial_log)
+        if not m or not w:
             self.fail("no ping report\n" + r.serial_log[-3000:])
         n, _, avg, cycles, lo, hi, rate = map(int, m.groups())
         self.assertEqual(n, rounds)
-        return {"avg_us": avg, "cycles": cycles, "min_us": lo, "max_us": hi, "rate": rate}
+        return {"avg_us": avg, "cycles": cycles, "min_us": lo, "max_us": hi, "rate": rate,
+                "wake_late_avg_us": int(w.group(1)), "wake_late_max_us": int(w.group(2))}
 
     def test_user_processes_system_calls_and_page_faults(self):
         r = self.run_guest([(GUEST, "procs")])
@@ -84,26 +91,44 @@ class CpuTests(BootCase):
         alone = self.ping_pong(hog=False)
         loaded = self.ping_pong(hog=True)
         print(f"\nping-pong alone:    {alone}\nping-pong with hog: {loaded}")
-        # The scheduler does not preempt on wake-up: a woken domain whose
-        # virtual time is not the lowest waits for the hog's 10 ms slice to
-        # end (hv/sched/schedule.cpp kSliceNs). Measured: alone avg 28-211
-        # us; with the hog avg 0.4-4 ms, max 9.4 ms, 246-2351 round trips/s.
-        # Not starved means: no round trip waits more than two slices plus
-        # margin, and all rounds finish well inside the interval.
-        self.assertLess(loaded["max_us"], 25000)
-        self.assertGreater(loaded["rate"], 50)
+        # A woken domain behind the hog in virtual time preempts it (BVT's
+        # rule, hv/core/sched). Without that it waited out the hog's 10 ms
+        # slice: measured 9.0 ms late per wake-up and 99 instead of 963
+        # round trips/s. Now both stay within a few slices' worth of the
+        # alone figures; the margins absorb scheduler changes, not a slice.
+        self.assertLess(loaded["wake_late_max_us"], 2000)
+        self.assertGreater(loaded["rate"], alone["rate"] * 8 // 10)
 
     def test_benchmark(self):
-        r = self.run_guest([(GUEST, "bench")])
+        """The issue's five figures in guest rdtsc cycles under TCG. With
+        -icount shift=2 every guest instruction takes 4 ns and the TSC
+        counts virtual ns, so the figures are instruction counts x 4 and
+        repeat exactly run to run; a loaded host cannot disturb them."""
+        figures = []
+        r = self.run_guest([(GUEST, "bench")], icount=2)
         self.assertExit(r, "poweroff")
         for what in ("null hypercall", "system call round trip", "exception bounce round trip"):
-            self.assertRegex(r.serial_log, rf"bench: {what}.*: \d+ cycles")
+            figures.append(self.bench_line(r, what))
+        one_cpu = dict(smp=1, icount=2, hv_args="dom0_max_vcpus=1")
         r = self.run_guest([(GUEST, "start=1:16:1 start=2:16:1"),
-                            (GUEST, "yieldbench=2000"), (GUEST, "yieldbench=2000")], smp=1,
-                           hv_args="dom0_max_vcpus=1")
+                            (GUEST, "yieldbench=2000"), (GUEST, "yieldbench=2000")], **one_cpu)
         self.assertExit(r, "poweroff")
+        # d1 counts while d2 surely yields too (d2 starts later, ends later).
         self.assertRegex(r.serial_log, r"\(d1\) Glasshouse yield: 2000 yields, \d+ cycles")
-        print("\n" + "\n".join(l for l in r.serial_log.splitlines() if "yield:" in l))
+        figures.append(self.bench_line(r, r"context switch between two domains", "(d1) "))
+        r = self.run_guest([(GUEST, "start=1:16:1 start=2:16:1"),
+                            (GUEST, "pong=2 rounds=1000"), (GUEST, "ping=1 rounds=1000")],
+                           **one_cpu)
+        self.assertExit(r, "poweroff")
+        figures.append(self.bench_line(r, "event send-and-deliver between domains"))
+        print("\n" + "\n".join(figures))
+
+    def bench_line(self, r, what, prefix=""):
+        m = re.search(rf"{re.escape(prefix)}Glasshouse bench: {what}.*: (\d+) cycles.*", r.serial_log)
+        if not m:
+            self.fail(f"no '{what}' figure\n" + r.serial_log[-3000:])
+        self.assertGreater(int(m.group(1)), 0)
+        return m.group(0)
 
 
 if __name__ == "__main__":

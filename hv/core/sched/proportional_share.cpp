@@ -6,11 +6,14 @@ namespace {
 u64 cap_budget(const ShareGroup& g) {
     return kPeriodNs / 100 * g.cap;
 }
+
+u32 weight_of(const ShareEntity& e) {
+    return e.group && e.group->weight ? e.group->weight : kDefaultWeight;
+}
 } // namespace
 
 void charge(ShareEntity& e, u64 ran_ns) {
-    u32 w = e.group && e.group->weight ? e.group->weight : kDefaultWeight;
-    e.vtime += ran_ns * kDefaultWeight / w;
+    e.vtime += ran_ns * kDefaultWeight / weight_of(e);
     if (e.group) e.group->used_in_period += ran_ns;
 }
 
@@ -34,6 +37,15 @@ u64 advance_period(u64 now, u64 period_start, ShareGroup* const* groups, usize n
 void on_wake(ShareEntity& e, u64 min_vtime) {
     u64 floor = min_vtime > kWakeCredit ? min_vtime - kWakeCredit : 0;
     if (e.vtime < floor) e.vtime = floor;
+}
+
+u64 vtime_if_charged(const ShareEntity& e, u64 uncharged_ns) {
+    return e.vtime + uncharged_ns * kDefaultWeight / weight_of(e);
+}
+
+bool wake_preempts(const ShareEntity& woken, u64 running_vtime) {
+    if (woken.group && !within_cap(*woken.group)) return false;
+    return woken.vtime < running_vtime && running_vtime - woken.vtime > kSwitchAllowance;
 }
 
 long pick(ShareEntity* const* candidates, usize n) {

@@ -7,8 +7,16 @@
 // ineligible once it has used its share, until the next period.
 //
 // A vCPU that wakes from blocking gets its virtual time raised to at most
-// `kWakeCredit` behind the smallest runnable one: it may run soon (low
-// latency for I/O-bound guests) but cannot cash in time it spent asleep.
+// `kWakeCredit` behind the smallest one among the others that run or may
+// run: it may run soon (low latency for I/O-bound guests) but cannot cash
+// in time it spent asleep.
+//
+// Wake-up preemption is BVT's rule: the woken vCPU preempts a running one
+// when its virtual time is behind the runner's (charged up to now) by more
+// than the context-switch allowance `kSwitchAllowance`. Nothing is given
+// away: the woken vCPU is charged for every nanosecond it then runs, so a
+// domain that wakes often only gets its turn sooner, never a larger share
+// (its lag is bounded by kWakeCredit whatever its wake-up pattern).
 //
 // Pure logic over plain structs: the hypervisor owns the vCPU list and
 // calls these functions under its lock; the unit tests drive them with a
@@ -22,6 +30,10 @@ namespace sched {
 constexpr u32 kDefaultWeight = 256;
 constexpr u64 kPeriodNs = 100'000'000;  // cap accounting period: 100 ms
 constexpr u64 kWakeCredit = 10'000'000; // virtual ns a waking vCPU may borrow
+// BVT's C: how far behind (virtual ns) a woken vCPU must be to preempt. It
+// bounds how often two vCPUs can take the CPU from each other: each switch
+// costs the preempted one at least this much weighted run time first.
+constexpr u64 kSwitchAllowance = 1'000'000;
 
 // Per domain.
 struct ShareGroup {
@@ -49,6 +61,16 @@ u64 advance_period(u64 now, u64 period_start, ShareGroup* const* groups, usize n
 // e wakes up: limit how far behind `min_vtime` (the smallest virtual time
 // among runnable entities) it may start.
 void on_wake(ShareEntity& e, u64 min_vtime);
+
+// e's virtual time if it were charged now for `uncharged_ns` it has run
+// since its last charge (for comparing against a vCPU on another CPU
+// without touching that CPU's accounting).
+u64 vtime_if_charged(const ShareEntity& e, u64 uncharged_ns);
+
+// The wake-up preemption decision: true when `woken` may take the CPU from
+// an entity whose virtual time, charged up to now, is `running_vtime`. A
+// woken entity over its cap never preempts.
+bool wake_preempts(const ShareEntity& woken, u64 running_vtime);
 
 // Index of the entity to run among candidates[0..n) (all runnable), or -1
 // when none is within its cap. Ties go to the lowest index.
