@@ -3,11 +3,30 @@
 // window (gui/app/app.hpp).
 #include "gui/app/app.hpp"
 #include "gui/app/options.hpp"
+#include "gui/app/status_bar.hpp"
+#include "gui/model/typing_map.hpp"
 
 #include <cstdio>
 #include <string>
 
 using namespace glass::gui;
+
+namespace {
+
+// Colours tests look for in screenshots: the map's frame classes, the
+// paused badge. Printed from the same constants the drawing uses.
+void print_palette() {
+    auto rgb = [](const char* name, glass::gui::Rgba c) {
+        std::printf("%s %u %u %u\n", name, c & 0xff, c >> 8 & 0xff, c >> 16 & 0xff);
+    };
+    for (unsigned c = 0; c < glass::kFrameClasses; c++) {
+        auto k = static_cast<glass::FrameClass>(c);
+        rgb(glass::frame_class_name(k), class_colour(k));
+    }
+    rgb("paused-badge", kPausedBadge);
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
     auto opts = parse_options(argc, argv);
@@ -19,6 +38,10 @@ int main(int argc, char** argv) {
         if (opts.error() == "list-scenarios") {
             for (const auto& s : builtin_scenarios())
                 std::printf("%-8s %s\n", s.name.c_str(), s.description.c_str());
+            return 0;
+        }
+        if (opts.error() == "print-palette") {
+            print_palette();
             return 0;
         }
         std::fprintf(stderr, "glass-workbench: %s\n", opts.error().c_str());

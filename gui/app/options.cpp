@@ -26,7 +26,8 @@ const char* usage() {
            "  --screenshot PNG --after-frames N   save the window after N frames, then quit\n"
            "  --bench-frames N          render N frames unthrottled, print frame times\n"
            "  --hidden                  no visible window (needs a display still)\n"
-           "  --fps N                   frame-rate cap (default 60)\n";
+           "  --fps N                   frame-rate cap (default 60)\n"
+           "  --print-palette           the map's and status bar's colours (for tests)\n";
 }
 
 Outcome<AppOptions> parse_options(int argc, char** argv) {
@@ -55,6 +56,7 @@ Outcome<AppOptions> parse_options(int argc, char** argv) {
         long n = 0;
         if (a == "--help" || a == "-h") return R::failure("help");
         if (a == "--list-scenarios") return R::failure("list-scenarios");
+        if (a == "--print-palette") return R::failure("print-palette");
         if (a == "--launch") {
             o.mode = AppOptions::Mode::Launch;
             if (i + 1 < argc && argv[i + 1][0] != '-') o.scenario = argv[++i];

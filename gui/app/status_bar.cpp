@@ -72,7 +72,7 @@ void draw_status_bar(Workbench& wb, float y, float width, float fps) {
         ImGui::Text("| %zu domains", f->domains.domains.size());
         ImGui::SameLine();
         if (n)
-            badge(("PAUSED: " + paused).c_str(), ImVec4(0.95f, 0.35f, 0.30f, 1));
+            badge(("PAUSED: " + paused).c_str(), ImGui::ColorConvertU32ToFloat4(kPausedBadge));
         else
             ImGui::TextDisabled("none paused");
         if (!f->domains.stamp.consistent) {

@@ -3,7 +3,12 @@
 // how fresh the state is, the control channel, and the latest message.
 #pragma once
 
+#include "gui/model/typing_map.hpp"
+
 namespace glass::gui {
+
+// The "PAUSED: d1, d3" badge (GUI tests look for it in screenshots).
+constexpr Rgba kPausedBadge = rgba(242, 89, 77);
 
 class Workbench;
 float status_bar_height();
