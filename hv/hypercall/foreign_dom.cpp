@@ -1,39 +1,41 @@
+// The rules are portable (hv/core/hypercall/foreign_owner); this finds the
+// domains they are about.
 #include "hv/hypercall/foreign_dom.hpp"
 
 #include "hv/abi/layout.hpp"
+#include "hv/core/hypercall/foreign_owner.hpp"
 #include "hv/domain/domain_alloc.hpp"
 
 namespace {
 
-Result<Domain*> other_domain(const Vcpu* v, u16 domid) {
-    Domain* d = domid < xen::DOMID_FIRST_RESERVED ? domain_lookup(domid) : nullptr;
-    // A dying domain is giving its frames back; new references would only
-    // delay that (and its tables are being devalidated).
-    if (!d || d->state == DomainState::dying) return XEN_ESRCH;
-    if (!v->domain->privileged) return XEN_EPERM;
-    return d;
+hcore::ForeignCaller caller(const Vcpu* v) {
+    return {v->domain->id, v->domain->privileged};
+}
+
+Domain* lookup(u16 domid) {
+    return domid < xen::DOMID_FIRST_RESERVED ? domain_lookup(domid) : nullptr;
+}
+
+hcore::OtherDomain liveness(const Domain* d) {
+    if (!d) return hcore::OtherDomain::missing;
+    return d->state == DomainState::dying ? hcore::OtherDomain::dying : hcore::OtherDomain::live;
 }
 
 } // namespace
 
 Result<u16> frame_owner(const Vcpu* v, u16 domid) {
-    Domain* self = v->domain;
-    if (domid == xen::DOMID_SELF || domid == self->id) return self->id;
-    // DOMID_XEN is refused: in our frame table every hypervisor frame is
-    // owned by it, not just the few Xen shares with dom0 through dom_xen.
-    if (domid == xen::DOMID_XEN) return XEN_EPERM;
-    if (domid == xen::DOMID_IO) {
-        if (!self->privileged) return XEN_EPERM;
-        return xen::DOMID_IO;
-    }
-    auto d = other_domain(v, domid);
-    if (!d) return d.error();
-    return (*d)->id;
+    auto c = caller(v);
+    auto other = hcore::needs_lookup_for_frame_owner(c, domid) ? liveness(lookup(domid))
+                                                               : hcore::OtherDomain::missing;
+    return hcore::frame_owner(c, domid, other);
 }
 
 Result<Domain*> table_owner(const Vcpu* v, u16 pfd_plus_one) {
-    if (pfd_plus_one == 0) return v->domain;
-    u16 domid = static_cast<u16>(pfd_plus_one - 1);
-    if (domid == v->domain->id) return v->domain;
-    return other_domain(v, domid);
+    auto c = caller(v);
+    Domain* other = nullptr;
+    if (hcore::needs_lookup_for_table_owner(c, pfd_plus_one))
+        other = lookup(static_cast<u16>(pfd_plus_one - 1));
+    auto id = hcore::table_owner(c, pfd_plus_one, liveness(other));
+    if (!id.ok()) return id.error();
+    return *id == v->domain->id ? v->domain : other;
 }

@@ -5,6 +5,7 @@
 #include "introspect/cli/commands.hpp"
 #include "introspect/cli/options.hpp"
 #include "traces/cli/trace_main.hpp"
+#include "traces/replay/cli/replay_main.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -79,6 +80,8 @@ const Verb kVerbs[] = {
     {"inspect", run_inspect, "read the live hypervisor's state (glass inspect --help)"},
     {"trace", glass_trace_main,
      "trace files: info, dump, export, stats, synth (glass trace --help)"},
+    {"replay", glass_replay_main,
+     "replay a trace on the hypervisor's core: divergences, state at a record"},
     {"ctl", glass_ctl_main,
      "control the running hypervisor: domains, pause, unpause (glass ctl --help)"},
 };

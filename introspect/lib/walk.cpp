@@ -14,8 +14,8 @@ bool canonical(u64 va) {
     return top == 0 || top == 0x1FFFF;
 }
 
-const u64* table(const Target& t, u64 mfn) {
-    return reinterpret_cast<const u64*>(t.memory().at(mfn << kPageShift, kPageSize));
+const u64* table(const MachineMemory& m, u64 mfn) {
+    return reinterpret_cast<const u64*>(m.at(mfn << kPageShift, kPageSize));
 }
 
 u64 load_entry(const u64* table, unsigned index) {
@@ -38,6 +38,10 @@ std::string pte_flags(u64 e, unsigned level) {
 }
 
 Outcome<WalkResult> walk(const Target& t, u64 l4_mfn, u64 va) {
+    return walk(t.memory(), l4_mfn, va);
+}
+
+Outcome<WalkResult> walk(const MachineMemory& t, u64 l4_mfn, u64 va) {
     char buf[96];
     if (!canonical(va)) {
         std::snprintf(buf, sizeof buf, "%#llx is not a canonical address",
@@ -87,6 +91,11 @@ Outcome<WalkResult> walk(const Target& t, u64 l4_mfn, u64 va) {
 }
 
 std::vector<PteRef> reverse_lookup(const Target& t, const FrameSnapshot& frames, u64 target) {
+    return reverse_lookup(t.memory(), frames, target);
+}
+
+std::vector<PteRef> reverse_lookup(const MachineMemory& t, const FrameSnapshot& frames,
+                                   u64 target) {
     std::vector<PteRef> out;
     for (u64 m = 0; m < frames.frames.size(); m++) {
         const mm::FrameInfo& f = frames.frames[m];

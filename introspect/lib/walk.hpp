@@ -37,6 +37,8 @@ struct WalkResult {
 // Errors are for walks that cannot be done (non-canonical address, a table
 // outside RAM); an unmapped address is a result with mapped = false.
 Outcome<WalkResult> walk(const Target& t, u64 l4_mfn, u64 va);
+// The same over any machine memory (a replayed trace's, traces/replay).
+Outcome<WalkResult> walk(const MachineMemory& m, u64 l4_mfn, u64 va);
 
 // Flag letters of an entry, for humans: Present, Writable, User, Accessed,
 // Dirty, Superpage, Global, No-execute ("-" where clear).
@@ -54,5 +56,6 @@ struct PteRef {
 // count) that maps `mfn`: leaf entries, superpages covering it, and entries
 // referencing it as a lower-level table.
 std::vector<PteRef> reverse_lookup(const Target& t, const FrameSnapshot& frames, u64 mfn);
+std::vector<PteRef> reverse_lookup(const MachineMemory& m, const FrameSnapshot& frames, u64 mfn);
 
 } // namespace glass

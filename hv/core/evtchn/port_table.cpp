@@ -185,3 +185,18 @@ u16 EvtchnTable::interdomain_peer(u32 port) const {
     if (!is_valid(port) || ports_[port].state != PortState::Interdomain) return xen::DOMID_INVALID;
     return ports_[port].remote_dom;
 }
+
+Status EvtchnTable::restore(u32 port, const PortRecord& rec) {
+    if (port == 0 || !is_valid(port) || ports_[port].state != PortState::Free) return XEN_EINVAL;
+    if (rec.state == PortState::Free || rec.state == PortState::Reserved) return XEN_EINVAL;
+    if (!vcpu_exists(rec.notify_vcpu)) return XEN_EINVAL;
+    if (rec.state == PortState::Virq) {
+        if (rec.virq >= kNrVirqs) return XEN_EINVAL;
+        // Global VIRQs live in row 0 whatever vCPU they notify (bind_vcpu).
+        u32 row = virq_is_global(rec.virq) ? 0 : rec.notify_vcpu;
+        if (virq_port_[row][rec.virq] != 0) return XEN_EINVAL;
+        virq_port_[row][rec.virq] = static_cast<u16>(port);
+    }
+    ports_[port] = rec;
+    return {};
+}

@@ -131,6 +131,14 @@ class EvtchnTable {
     // must hand to evtchn_close().
     u16 interdomain_peer(u32 port) const;
 
+    // Sets a free `port` to `rec` as a state snapshot recorded it (trace
+    // replay), keeping the VIRQ map consistent. XEN_EINVAL for port 0 or
+    // an invalid port, a port already bound, a Free or Reserved record, a
+    // VIRQ out of range or already bound on that vCPU, or a notify vCPU
+    // the domain does not have. Interdomain records are taken as they are:
+    // the peer's table says the same from its side.
+    [[nodiscard]] Status restore(u32 port, const PortRecord& rec);
+
   private:
     friend struct IntrospectLayout; // hv/introspect publishes where ports_ lives
     // The two-table operations (interdomain.hpp) edit records directly.
