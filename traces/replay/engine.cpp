@@ -287,8 +287,9 @@ void Engine::checkpoint(u64 index, const trace::Checkpoint& c, std::vector<Diver
     d.actual_hash[1] = ev;
     d.detail = std::string(ft != c.frame_table_hash ? "frame-table hash" : "") +
                (ft != c.frame_table_hash && ev != c.evtchn_hash ? " and " : "") +
-               (ev != c.evtchn_hash ? "event-channel hash" : "") + " differ (checkpoint " +
-               std::to_string(c.sequence) + ")";
+               (ev != c.evtchn_hash ? "event-channel hash" : "") +
+               (ft != c.frame_table_hash && ev != c.evtchn_hash ? " differ" : " differs") +
+               " (checkpoint " + std::to_string(c.sequence) + ")";
     out.push_back(d);
 }
 
