@@ -51,6 +51,7 @@ struct ReplayStats {
     u64 frames_without_contents = 0; // validated without recorded contents (1.0 recorder)
     u64 guest_writes = 0;            // results written back (not checked: not recorded)
     u64 lost_records = 0;
+    u64 page_types_checked = 0; // recorded page-type changes compared with the replayed frame
     u64 not_modelled_total() const {
         u64 n = 0;
         for (const auto& [nr, c] : not_modelled)

@@ -257,7 +257,10 @@ void Engine::execute(u64 exit_index, OpenCall& call, const trace::HypercallExit&
         if (!m_.frames().in_table(mfn)) continue;
         const mm::FrameInfo& f = m_.frames()[mfn];
         u8 now = static_cast<u8>(m_.frames().active_type(mfn));
-        if (now == tc.first && (tc.first == 0 || f.type_count == tc.second)) continue;
+        stats_.page_types_checked++;
+        // The recorder notes type changes (first reference taken, last one
+        // dropped), not every count change after them: compare the type.
+        if (now == tc.first) continue;
         Divergence dv = call_divergence(DivergenceKind::PageType, exit_index, call);
         dv.frame = mfn;
         dv.detail = "frame " + hex(mfn) + " has type " + std::to_string(now) + " count " +

@@ -47,6 +47,12 @@ struct Channel {
 
 } // namespace
 
+namespace {
+// The typing core's page-type hook is a plain function (the hypervisor has
+// one recorder); the scenario that is running routes it to itself.
+void* g_recording = nullptr;
+} // namespace
+
 struct Scenario::Impl {
     ScenarioOptions opt;
     ScenarioCounts counts;
@@ -146,6 +152,18 @@ struct Scenario::Impl {
         s->record_read(mfn << kPageShift, s->m.memory().frame(mfn), kPageSize,
                        trace::kReadMachineFrame);
         s->counts.validated_frames++;
+    }
+
+    static void on_type_change(u64 mfn, mm::FrameType old_type, mm::FrameType new_type, u32 count) {
+        auto* s = static_cast<Impl*>(g_recording);
+        if (!s || !s->emit) return;
+        trace::PageTypeChange p{};
+        p.h = s->header(RecordType::PageTypeChange, sizeof p);
+        p.mfn = mfn;
+        p.old_type = static_cast<u8>(old_type);
+        p.new_type = static_cast<u8>(new_type);
+        p.type_count = count;
+        s->put(p.h);
     }
 
     template <class T>
@@ -489,8 +507,12 @@ void Scenario::snapshot(const std::function<void(const trace::RecordHeader&)>& e
 
 void Scenario::run(const std::function<void(const trace::RecordHeader&)>& emit) {
     impl_->emit = emit;
+    g_recording = impl_.get();
+    mm::g_type_change_hook = &Impl::on_type_change;
     while (impl_->emitted < impl_->opt.records)
         impl_->step();
+    mm::g_type_change_hook = nullptr;
+    g_recording = nullptr;
     impl_->emit = nullptr;
 }
 

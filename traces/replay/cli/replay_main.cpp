@@ -149,6 +149,8 @@ void print_stats(const Replay& r, double seconds, std::ostream& out) {
                s.checkpoints);
     out << fmt("validated frames: %" PRIu64 " with recorded contents, %" PRIu64 " without\n",
                s.frames_loaded, s.frames_without_contents);
+    if (s.page_types_checked)
+        out << fmt("page-type changes checked: %" PRIu64 "\n", s.page_types_checked);
     if (s.lost_records) out << fmt("lost records: %" PRIu64 "\n", s.lost_records);
 }
 
