@@ -84,7 +84,7 @@ struct TraceFilters {
     u64 domain_mask = ~0ull;    // bit d: domain d (bit 63: ids >= 63)
     u64 hypercall_mask = ~0ull; // bit n: hypercall number n
     u32 type_mask = ~0u;        // bit t: record type t
-    u32 checkpoint_interval = 16384;
+    u32 checkpoint_interval = 65536;
 };
 struct TraceStatus {
     u32 state = 0; // 0 off, 1 writing the snapshot, 2 recording

@@ -198,7 +198,7 @@ unsigned nr_rings() {
 }
 
 void trace_init(const char* cmdline) {
-    u32 ring_kib = 1024;
+    u32 ring_kib = 4096; // a few pin-and-validate bursts (4 KiB per frame) fit
     read_boot_options(cmdline, ring_kib);
     TraceControl& c = g_control;
     memset(&c, 0, sizeof c);

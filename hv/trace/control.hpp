@@ -27,5 +27,7 @@ void trace_poll_host();
 void trace_drain_before_exit();
 
 TraceControl& trace_control();
+// The same page, for the recorder's per-record filter reads.
+extern TraceControl g_control;
 
 } // namespace trace

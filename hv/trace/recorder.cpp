@@ -18,17 +18,22 @@ namespace {
 
 u64 g_since_checkpoint = 0;
 
+// The filters in effect, read for every record.
+inline const Filters& active() {
+    return g_control.active;
+}
+
 bool domain_passes(u16 dom) {
-    u64 mask = trace_control().active.domain_mask;
+    u64 mask = active().domain_mask;
     return (mask >> (dom < 63 ? dom : 63)) & 1;
 }
 
 bool type_passes(RecordType t) {
-    return (trace_control().active.type_mask >> static_cast<u32>(t)) & 1;
+    return (active().type_mask >> static_cast<u32>(t)) & 1;
 }
 
 bool hypercall_passes(u64 nr) {
-    return nr < 64 && ((trace_control().active.hypercall_mask >> nr) & 1);
+    return nr < 64 && ((active().hypercall_mask >> nr) & 1);
 }
 
 u16 dom_of(const Vcpu* v) {
@@ -58,7 +63,9 @@ void fill_header(RecordHeader& h, RecordType type, u32 bytes, u16 domain, u16 vc
 }
 
 void emit(const void* rec, u32 rec_bytes, const void* tail, u32 tail_bytes) {
-    if (this_ring().write(rec, rec_bytes, tail, tail_bytes, arch::now_ns())) g_since_checkpoint++;
+    // The record's own time stamps a loss notice, if one must go first.
+    u64 now = static_cast<const RecordHeader*>(rec)->time_ns;
+    if (this_ring().write(rec, rec_bytes, tail, tail_bytes, now)) g_since_checkpoint++;
 }
 
 void reset_checkpoint_counter() {
@@ -99,7 +106,7 @@ void hypercall_exit_slow(Vcpu* v, u64 nr, i64 result) {
     emit(&x, sizeof x);
     // Checkpoints only between top-level calls: replay compares them with
     // its state after whole hypercalls.
-    u32 interval = trace_control().active.checkpoint_interval;
+    u32 interval = active().checkpoint_interval;
     if (level == 0 && interval && g_since_checkpoint >= interval) emit_checkpoint();
 }
 

@@ -143,6 +143,8 @@ int record(const Args& args, std::ostream& out, std::ostream& err) {
             why = "the hypervisor stopped recording";
             break;
         }
+        // The default 4 MiB ring holds about 20 ms of the busiest burst seen
+        // (mmbench pinning: a 4 KiB frame record per pin).
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
     std::signal(SIGINT, old_int);
@@ -177,7 +179,7 @@ const Command kRecord = {
       {"--records", "N", "stop after this many records"},
       {"--domain", "LIST", "record only these domain ids (comma-separated)"},
       {"--hypercall", "LIST", "record only these hypercall numbers (comma-separated)"},
-      {"--checkpoint", "N", "records between checkpoints (default 16384, 0 = none)"},
+      {"--checkpoint", "N", "records between checkpoints (default 65536, 0 = none)"},
       {"--join", "",
        "join the recording trace=on started at boot (waits up to 20 s for the hypervisor)"},
       {"--uncompressed", "", "store chunks without zstd"},

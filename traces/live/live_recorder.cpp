@@ -275,15 +275,14 @@ Status LiveRecorder::drain_pass(Writer* w, bool final) {
     std::uint64_t pass_newest = 0;
     for (auto& r : readers_) {
         DrainResult d = r.drain([&](const RecordHeader& h) {
-            Held held;
-            held.time = h.time_ns;
-            held.order = order_++;
+            // Copied once into one arena (no allocation per record): the
+            // ring space is given back as soon as this pass ends.
             const auto* p = reinterpret_cast<const std::uint8_t*>(&h);
-            held.bytes.assign(p, p + h.size);
+            held_.push_back({h.time_ns, order_++, arena_.size()});
+            arena_.insert(arena_.end(), p, p + h.size);
             if (auto* lr = record_as<LostRecords>(&h, RecordType::LostRecords))
                 stats_.lost_in_stream += lr->count;
             pass_newest = std::max(pass_newest, h.time_ns);
-            held_.push_back(std::move(held));
         });
         stats_.bytes += d.bytes;
         if (d.broken) stats_.ring_errors.push_back(d.error);
@@ -296,20 +295,30 @@ Status LiveRecorder::drain_pass(Writer* w, bool final) {
 }
 
 Status LiveRecorder::write_held(Writer& w, std::uint64_t up_to, bool all) {
-    std::stable_sort(held_.begin(), held_.end(), [](const Held& a, const Held& b) {
+    std::sort(held_.begin(), held_.end(), [](const Held& a, const Held& b) {
         return a.time != b.time ? a.time < b.time : a.order < b.order;
     });
     std::size_t n = 0;
     for (; n < held_.size(); n++) {
         const Held& h = held_[n];
         if (!all && h.time > up_to) break;
-        const auto& rec = *reinterpret_cast<const RecordHeader*>(h.bytes.data());
+        const auto& rec = *reinterpret_cast<const RecordHeader*>(arena_.data() + h.offset);
         Status s = is_snapshot_type(rec.type) ? w.add_snapshot(rec) : w.append(rec);
         if (!s) return s;
         stats_.records++;
         if (is_snapshot_type(rec.type)) stats_.snapshot++;
     }
-    held_.erase(held_.begin(), held_.begin() + std::ptrdiff_t(n));
+    // Keep what must wait for the next pass, compacted.
+    std::vector<std::uint8_t> rest;
+    std::vector<Held> kept;
+    for (std::size_t i = n; i < held_.size(); i++) {
+        const auto* rec = reinterpret_cast<const RecordHeader*>(arena_.data() + held_[i].offset);
+        kept.push_back({held_[i].time, held_[i].order, rest.size()});
+        rest.insert(rest.end(), arena_.data() + held_[i].offset,
+                    arena_.data() + held_[i].offset + rec->size);
+    }
+    held_.swap(kept);
+    arena_.swap(rest);
     return {};
 }
 

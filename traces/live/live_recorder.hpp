@@ -70,8 +70,8 @@ class LiveRecorder {
   private:
     struct Held {
         std::uint64_t time;
-        std::uint64_t order; // drain order, so equal times keep ring order
-        std::vector<std::uint8_t> bytes;
+        std::uint64_t order;  // drain order, so equal times keep ring order
+        std::uint64_t offset; // of the record in arena_
     };
     LiveRecorder() = default;
     bool request_control(::trace::Command cmd, const ::trace::Filters& f, double timeout_s,
@@ -90,6 +90,7 @@ class LiveRecorder {
     std::vector<RingReader> readers_;
     std::uint32_t epoch_ = 0;
     std::vector<Held> held_;
+    std::vector<std::uint8_t> arena_; // the held records' bytes, 8-aligned sizes
     std::uint64_t order_ = 0;
     std::uint64_t watermark_ = 0; // newest time seen up to the previous pass
     std::uint64_t newest_ = 0;

@@ -38,7 +38,7 @@ struct Filters {
 };
 static_assert(sizeof(Filters) == 24);
 
-constexpr Filters kAllFilters{~0ull, ~0ull, ~0u, 16384};
+constexpr Filters kAllFilters{~0ull, ~0ull, ~0u, 65536};
 
 struct Request {
     Command cmd;

@@ -24,19 +24,23 @@ u32 RingWriter::room() const {
     return free > kLossNotice ? static_cast<u32>(free - kLossNotice) : 0;
 }
 
+// Copies in 8-byte words: under QEMU TCG a `rep movsb` costs one emulated
+// iteration per byte, which made recording several times slower. Record
+// pieces start 8-aligned in the ring except a tail's last partial word.
 void RingWriter::put(u64 pos, const void* src, u32 n) {
     const u8* s = static_cast<const u8*>(src);
-    u32 mask = ctl_->size - 1;
-    for (u32 i = 0; i < n;) {
-        u32 at = static_cast<u32>((pos + i) & mask);
-        u32 run = ctl_->size - at;
-        if (run > n - i) run = n - i;
-        if (s)
-            __builtin_memcpy(data_ + at, s + i, run);
-        else
-            __builtin_memset(data_ + at, 0, run);
-        i += run;
+    u8* const d = data_; // a local: stores through u8* could alias this
+    const u64 mask = ctl_->size - 1;
+    u32 i = 0;
+    // Words only from an 8-aligned position: the ring size is a power of two
+    // of at least 8, so such a word never straddles the end.
+    for (; (pos & 7) == 0 && i + 8 <= n; i += 8) {
+        u64 w = 0;
+        if (s) __builtin_memcpy(&w, s + i, 8); // one unaligned load
+        __builtin_memcpy(d + ((pos + i) & mask), &w, 8);
     }
+    for (; i < n; i++)
+        d[(pos + i) & mask] = s ? s[i] : 0;
 }
 
 void RingWriter::drop(u64 now_ns) {
