@@ -103,6 +103,9 @@ bool parse_word(Word word, BootOptions& out) {
     if (word.starts_with("beat=")) return parse_count(word.after(5), out.beat_ms);
     if (word.starts_with("blk=")) return parse_count(word.after(4), out.blk.blocks);
     if (word.starts_with("blkbench=")) return parse_count(word.after(9), out.blk.bench_reqs);
+    if (word.starts_with("blksoak=")) return parse_count(word.after(8), out.blk.soak_rounds);
+    if (word.is("balloon")) return out.balloon = true;
+    if (word.is("scenario")) return out.scenario.orchestrate = true;
     if (word.starts_with("shutdown=")) return parse_shutdown(word.after(9), out);
     if (word.starts_with("fault=")) return parse_fault(word.after(6), out);
     return false;

@@ -8,7 +8,9 @@
 //   start=M:MEM:VCPUS               domain 0 toolstack: start a domU (guest/toolstack.hpp)
 //   wpt                             test writable page tables (guest/wpt.hpp)
 //   blkback                         domain 0: serve block devices to the domUs it starts
-//   blk=N, blkbench=N               domU: block I/O workload or benchmark (guest/blk/frontend.hpp)
+//   blk=N, blkbench=N, blksoak=R    domU: block I/O workload or benchmark (guest/blk/frontend.hpp)
+//   balloon                         domU: balloon driver (guest/balloon/driver.hpp)
+//   scenario                        domain 0: the scripted three-domU scenario (guest/scenario.hpp)
 //   beat=MS                         print a heartbeat every MS ms forever (guest/heartbeat.hpp)
 //   dbgloop, selfreport, ptchurn    workloads for gdb and introspection tests (guest/probes.hpp)
 // Unknown words are reported and ignored (Xen may append its own words to
@@ -39,6 +41,7 @@ struct BootOptions {
     bool mmbench = false; // MMU benchmark (guest/mmbench.hpp)
     bool wpt = false;
     bool spin = false;        // busy-loop forever after the boot checks (a CPU hog)
+    bool balloon = false;     // domU: serve domain 0's memory targets (guest/balloon/driver.hpp)
     u32 beat_ms = 0;          // beat=MS: print a heartbeat forever (guest/heartbeat.hpp)
     Scenario scenario;        // start= options
     CpuTestOptions cpu;       // procs, tick, ping=, pong=, bench, ... (guest/bench.hpp)

@@ -2,6 +2,7 @@
 // builder gave us, the boot options, then shutdown. Every line starts with
 // "Glasshouse guest:" so tests can find them in the hypervisor's console log.
 #include "guest/arch/x86_64/hypercall.hpp"
+#include "guest/balloon/driver.hpp"
 #include "guest/bench.hpp"
 #include "guest/blk/backend.hpp"
 #include "guest/blk/frontend.hpp"
@@ -156,6 +157,7 @@ extern "C" [[noreturn]] void kmain(const xen::StartInfo* start_info) {
     if (options.mmbench) run_mmbench(si);
     if ((options.blk.blocks || options.blk.bench_reqs) && !blk::run_blk_frontend(si, options.blk))
         shutdown(xen::SHUTDOWN_crash);
+    if (options.balloon && !balloon::run_balloon_driver(si)) shutdown(xen::SHUTDOWN_crash);
     if (options.beat_ms) run_heartbeat(options.beat_ms);
     run_probes(si, options.probe); // returns only when none is set
     if (options.spin) {

@@ -1,9 +1,11 @@
 #include "guest/toolstack.hpp"
 
 #include "guest/arch/x86_64/hypercall.hpp"
+#include "guest/balloon/control.hpp"
 #include "guest/blk/backend.hpp"
 #include "guest/clock.hpp"
 #include "guest/console.hpp"
+#include "guest/scenario.hpp"
 #include "guest/shared_info.hpp"
 #include "hv/abi/domctl.hpp"
 #include "hv/abi/errno.hpp"
@@ -21,10 +23,8 @@ alignas(4096) u8 g_image[kMaxImage];
 // blkback: tell the block backend about each domU (guest/blk/backend.hpp).
 bool g_blk_backend = false;
 
-long domctl(xen::Domctl& op) {
-    op.interface_version = xen::GLASS_DOMCTL_INTERFACE_VERSION;
-    return hypercall1<xen::HC_domctl>(reinterpret_cast<u64>(&op));
-}
+// Store frames of the domUs we built (the balloon mailbox lives there).
+u64 g_store_mfn[256];
 
 const char* err(long rc) {
     return xen_errno_name(static_cast<XenErrno>(-rc));
@@ -38,13 +38,6 @@ const char* args_of(const char* module_string) {
     return module_string;
 }
 
-long destroy_domain(u16 domid) {
-    xen::Domctl op{};
-    op.cmd = xen::DOMCTL_destroydomain;
-    op.domain = domid;
-    return domctl(op);
-}
-
 // Returns the new domain id, or a negative errno. Left paused unless `run`.
 long create_domu(const DomUSpec& spec, bool run);
 
@@ -53,6 +46,7 @@ long start_domu(const DomUSpec& spec) {
 }
 
 void churn(u32 module, u32 count) {
+    u64 start = system_time_ns();
     for (u32 i = 0; i < count; i++) {
         long id = create_domu({module, 16, 1}, false);
         if (id < 0) {
@@ -64,7 +58,10 @@ void churn(u32 module, u32 count) {
             return;
         }
     }
-    printk("Glasshouse toolstack: churn: %u domains created and destroyed\n", count);
+    u64 us = (system_time_ns() - start) / 1000;
+    printk("Glasshouse toolstack: churn: %u domains created and destroyed in %lu us (%lu us "
+           "each)\n",
+           count, us, us / count);
 }
 
 long create_domu(const DomUSpec& spec, bool run) {
@@ -103,6 +100,7 @@ long create_domu(const DomUSpec& spec, bool run) {
         return rc;
     }
     if (!run) return domid;
+    g_store_mfn[domid] = op.u.build.store_mfn;
     if (g_blk_backend) blk::blkback_domain_built(domid, static_cast<u32>(op.u.build.store_port));
     printk("Glasshouse toolstack: d%u built from module %u ('%s'), %u MiB, %u vCPU(s), "
            "console port %lu\n",
@@ -206,6 +204,40 @@ void measure(const u16* ids, const bool* live, unsigned n, u32 port, u32 ms) {
 
 } // namespace
 
+long domctl(xen::Domctl& op) {
+    op.interface_version = xen::GLASS_DOMCTL_INTERFACE_VERSION;
+    return hypercall1<xen::HC_domctl>(reinterpret_cast<u64>(&op));
+}
+
+long destroy_domain(u16 domid) {
+    xen::Domctl op{};
+    op.cmd = xen::DOMCTL_destroydomain;
+    op.domain = domid;
+    return domctl(op);
+}
+
+u64 domu_store_mfn(u16 domid) {
+    return g_store_mfn[domid];
+}
+
+int reap_if_exited(u16 domid) {
+    xen::Domctl op{};
+    op.cmd = xen::DOMCTL_getdomaininfo;
+    op.domain = domid;
+    if (domctl(op) || op.domain != domid) return -1;
+    u8 state = op.u.info.state;
+    if (state != xen::DOMINFO_shutdown && state != xen::DOMINFO_crashed) return -1;
+    printk("Glasshouse toolstack: d%u exited: %s (%lu pages, %lu us of CPU)\n", domid,
+           state_name(state, op.u.info.shutdown_reason), op.u.info.nr_pages,
+           op.u.info.cpu_time_ns / 1000);
+    // Our mappings of its pages would keep its frames alive: drop them first.
+    if (g_blk_backend) blk::blkback_domain_gone(domid);
+    balloon::balloon_detach(domid);
+    long rc = destroy_domain(domid);
+    printk("Glasshouse toolstack: d%u destroyed: %s\n", domid, rc ? err(rc) : "ok");
+    return state == xen::DOMINFO_crashed ? int{xen::SHUTDOWN_crash} : op.u.info.shutdown_reason;
+}
+
 bool parse_domu_spec(const char* text, usize len, DomUSpec& out) {
     u32 fields[5] = {};
     unsigned field = 0;
@@ -258,6 +290,8 @@ bool parse_churn_spec(const char* text, usize len, Scenario& out) {
 void run_scenario(const Scenario& s) {
     g_blk_backend = s.blk_backend;
     if (s.churn_count) churn(s.churn_module, s.churn_count);
+    xen::DomctlCensus before{};
+    if (s.orchestrate) scenario_census(before);
     long port = bind_dom_exc();
     if (port < 0) {
         printk("Glasshouse toolstack: cannot bind VIRQ_DOM_EXC: %s\n", err(port));
@@ -277,6 +311,10 @@ void run_scenario(const Scenario& s) {
         live[i] = true;
         running++;
     }
+    if (s.orchestrate) {
+        run_scripted_scenario(ids, live, s.count, static_cast<u32>(port), before);
+        return;
+    }
     if (s.measure_ms) {
         if (s.pause_check && live[0]) pause_check(ids[0], static_cast<u32>(port), s.measure_ms);
         measure(ids, live, s.count, static_cast<u32>(port), s.pause_check ? 1 : s.measure_ms);
@@ -289,18 +327,7 @@ void run_scenario(const Scenario& s) {
             wait_for(static_cast<u32>(port));
         for (unsigned i = 0; i < s.count; i++) {
             if (!live[i]) continue;
-            xen::Domctl op{};
-            op.cmd = xen::DOMCTL_getdomaininfo;
-            op.domain = ids[i];
-            if (domctl(op) || op.domain != ids[i]) continue;
-            u8 state = op.u.info.state;
-            if (state != xen::DOMINFO_shutdown && state != xen::DOMINFO_crashed) continue;
-            printk("Glasshouse toolstack: d%u exited: %s (%lu pages, %lu us of CPU)\n", ids[i],
-                   state_name(state, op.u.info.shutdown_reason), op.u.info.nr_pages,
-                   op.u.info.cpu_time_ns / 1000);
-            if (g_blk_backend) blk::blkback_domain_gone(ids[i]);
-            long rc = destroy_domain(ids[i]);
-            printk("Glasshouse toolstack: d%u destroyed: %s\n", ids[i], rc ? err(rc) : "ok");
+            if (reap_if_exited(ids[i]) < 0) continue;
             live[i] = false;
             running--;
         }

@@ -14,6 +14,7 @@
 //                       each at once (the hypervisor must leak nothing)
 #pragma once
 
+#include "hv/abi/domctl.hpp"
 #include "hv/lib/types.hpp"
 
 namespace guest {
@@ -36,6 +37,7 @@ struct Scenario {
     u32 measure_ms = 0;
     bool blk_backend = false;
     bool pause_check = false;
+    bool orchestrate = false; // `scenario`: guest/scenario.hpp
 };
 
 // Parses "M:MEM:VCPUS"; false if malformed.
@@ -46,6 +48,14 @@ bool parse_measure_spec(const char* text, usize len, Scenario& out);
 
 // Parses "M:N" for churn=; false if malformed.
 bool parse_churn_spec(const char* text, usize len, Scenario& out);
+
+// Pieces the scripted scenario (guest/scenario.cpp) builds on.
+long domctl(xen::Domctl& op); // sets the interface version
+long destroy_domain(u16 domid);
+u64 domu_store_mfn(u16 domid); // of a domU we built and started
+// If domid has shut down or crashed: reports it, releases our mappings of
+// its pages, destroys it and returns its SHUTDOWN_* reason; else -1.
+int reap_if_exited(u16 domid);
 
 // Starts every domU of the scenario, waits until all have shut down or
 // crashed, destroys them, and prints one line per event.

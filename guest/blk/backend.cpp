@@ -195,7 +195,17 @@ void blkback_domain_gone(u16 domid) {
     }
 }
 
+u64 blkback_requests(u16 domid) {
+    for (const Frontend& fe : g_fe)
+        if (fe.used && fe.domid == domid && fe.connected) return fe.core.stats().requests;
+    return 0;
+}
+
 void blkback_wait(u32 port) {
+    (void)blkback_wait_until(port, 0);
+}
+
+bool blkback_wait_until(u32 port, u64 deadline_ns) {
     for (;;) {
         u32 ports[1 + 2 * kMaxFrontends] = {port};
         Frontend* owner[1 + 2 * kMaxFrontends] = {};
@@ -209,9 +219,12 @@ void blkback_wait(u32 port) {
                 ports[n++] = fe.ring_port;
             }
         }
-        int i = wait_any(ports, n, 0);
-        if (i == 0) return;
-        if (i < 0) continue;
+        int i = wait_any(ports, n, deadline_ns);
+        if (i == 0) return true;
+        if (i < 0) {
+            if (deadline_ns) return false;
+            continue;
+        }
         Frontend& fe = *owner[i];
         if (ports[i] == fe.store_port) {
             if (!fe.connected) connect(fe);

@@ -23,5 +23,9 @@ void blkback_domain_gone(u16 domid);
 // Sleeps until `port` (the toolstack's own) is pending, serving block
 // requests meanwhile; clears it.
 void blkback_wait(u32 port);
+// The same with a deadline in system time: false when it passed first.
+bool blkback_wait_until(u32 port, u64 deadline_ns);
+// Requests served for the domU so far (0 if not connected): its progress.
+u64 blkback_requests(u16 domid);
 
 } // namespace guest::blk

@@ -241,6 +241,22 @@ bool workload(u32 blocks) {
     return true;
 }
 
+// Rewrites and verifies every block `rounds` times, each with a new pattern.
+bool soak(u32 blocks, u32 rounds) {
+    u64 max_blocks = g_conn.disk_sectors / kSectorsPerBlock;
+    if (blocks > max_blocks) blocks = static_cast<u32>(max_blocks);
+    static u32 gens[4096];
+    if (blocks > 4096) blocks = 4096;
+    for (u32 r = 0; r < rounds; r++) {
+        for (u32 b = 0; b < blocks; b++)
+            gens[b] = 100 + r;
+        if (!pass(::blk::OP_WRITE, blocks, gens, false)) return false;
+        if (!pass(::blk::OP_READ, blocks, gens, true)) return false;
+    }
+    printk("Glasshouse blk: soak: %u rounds of %u blocks written and verified\n", rounds, blocks);
+    return true;
+}
+
 // Round trips one at a time, then a full ring of one-page requests.
 bool bench(u32 reqs) {
     u64 t0 = system_time_ns();
@@ -277,6 +293,8 @@ bool run_blk_frontend(const xen::StartInfo& si, const FrontendOptions& options) 
     if (si.flags & xen::SIF_INITDOMAIN) return fail("blk= is for domUs", 0);
     if (!setup(si)) return false;
     if (options.blocks && !workload(options.blocks)) return false;
+    if (options.blocks && options.soak_rounds && !soak(options.blocks, options.soak_rounds))
+        return false;
     if (options.bench_reqs && !bench(options.bench_reqs)) return false;
     return true;
 }

@@ -23,9 +23,10 @@ enum DomctlCmd : u32 {
     DOMCTL_max_mem = 11,      // IN max_mem
     DOMCTL_scheduler_op = 16, // IN sched (weight, cap)
     // Glasshouse operations.
-    DOMCTL_glass_build_pv = 0x4701,    // IN build: ELF image in the caller's memory
-    DOMCTL_glass_boot_module = 0x4702, // IN/OUT module: size and command line of one
-    DOMCTL_glass_read_module = 0x4703, // IN read: copy bytes of a boot module
+    DOMCTL_glass_build_pv = 0x4701,     // IN build: ELF image in the caller's memory
+    DOMCTL_glass_boot_module = 0x4702,  // IN/OUT module: size and command line of one
+    DOMCTL_glass_read_module = 0x4703,  // IN read: copy bytes of a boot module
+    DOMCTL_glass_frame_census = 0x4704, // OUT census: where every machine frame is
 };
 
 struct DomctlCreate {
@@ -86,6 +87,24 @@ struct DomctlReadModule {
     u64 length; // IN bytes; OUT bytes copied
 };
 
+// DOMCTL_glass_frame_census: one pass over the frame table. Every RAM
+// frame is free, the hypervisor's (shared_info and grant frames included)
+// or a domain's; total == free + hypervisor + domains + orphaned. The
+// hypervisor also checks what it can: the frame allocator's own free count
+// and each live domain's nr_pages against the frames it owns.
+struct DomctlCensus {
+    u64 total;          // OUT RAM frames
+    u64 free;           // OUT frames the frame table marks free
+    u64 allocator_free; // OUT frames the frame allocator holds (must equal free)
+    u64 hypervisor;     // OUT
+    u64 domains;        // OUT owned by live or dying domains
+    u64 orphaned;       // OUT owned by ids of no domain (leaked)
+    u32 nr_domains;     // OUT domains counted
+    u32 mismatched;     // OUT domains whose owned frames differ from nr_pages
+    u16 first_mismatch; // OUT the first such domain (DOMID_INVALID if none)
+    u16 pad[3];
+};
+
 struct Domctl {
     u32 cmd;
     u32 interface_version; // GLASS_DOMCTL_INTERFACE_VERSION, else -EACCES
@@ -99,6 +118,7 @@ struct Domctl {
         DomctlSched sched;
         DomctlBootModule module;
         DomctlReadModule read;
+        DomctlCensus census;
         u8 raw[128];
     } u;
 };

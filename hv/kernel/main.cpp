@@ -85,6 +85,7 @@ extern "C" [[noreturn]] void hv_main(u32 magic, u32 mbi) {
     arch::apic_timer_init();
     arch::smp_boot_aps();
     trace::trace_init(g_boot.cmdline);
+    claim_boot_frames();
 
     gdb_server_init(g_boot.cmdline);
     run_debug_fault(g_boot.cmdline);

@@ -79,12 +79,18 @@ void machine_mm_init() {
     }
     // Everything allocated so far (image, stacks, these tables) belongs to the
     // hypervisor; later allocations go through alloc_hv_frames.
-    for (u64 m = 0; m < n; m++)
-        if (!frames.is_free(m)) (*g_table)[m].owner = mm::kOwnerHypervisor;
+    claim_boot_frames();
     g_types =
         new (g_types_storage) mm::PageTypes(*g_table, mm::PhysMem(arch::phys_to_virt<u64>(0), n));
     LOG_INFO("frame table: %lu frames (%lu KiB), M2P at %lx", n, (n * sizeof(mm::FrameInfo)) >> 10,
              xen::MACH2PHYS_VIRT_START);
+}
+
+void claim_boot_frames() {
+    const FrameAllocator& frames = hv_frames();
+    for (u64 m = 0; m < g_table->size(); m++)
+        if (!frames.is_free(m) && (*g_table)[m].owner == mm::kOwnerFree)
+            (*g_table)[m].owner = mm::kOwnerHypervisor;
 }
 
 Result<u64> alloc_hv_frames(u64 count, u64 align) {

@@ -10,6 +10,11 @@
 
 // Allocates and maps the frame table and M2P; call after the direct map.
 void machine_mm_init();
+// Marks the hypervisor's every frame the allocator handed out directly
+// since machine_mm_init (the APs' GDT pages and page tables) as its own in
+// the frame table, so the frame census adds up. Call once the CPUs are up,
+// before any domain exists.
+void claim_boot_frames();
 
 mm::FrameTable& frame_table();
 mm::PageTypes& page_types();

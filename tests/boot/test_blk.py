@@ -39,5 +39,23 @@ class Blk(BootCase):
         self.assertInLog(r, "Glasshouse toolstack: all domUs finished")
 
 
+    def test_benchmark(self):
+        """Block-ring round trip and throughput between a domU frontend and
+        domain 0's backend, and the time to create, build and destroy a
+        16 MiB domain. -icount shift=2 (4 ns per instruction, TSC in ns):
+        the figures repeat run to run and a loaded host cannot skew them."""
+        self.require(GUEST, "guest kernel", "guest.elf")
+        r = self.boot([(GUEST, "start=1:16:1 blkback churn=2:20"), (GUEST, "blkbench=2000"),
+                       (GUEST, "shutdown=poweroff")], timeout=240, icount=2)
+        self.assertExit(r, "poweroff")
+        lines = [l for l in r.serial_log.splitlines()
+                 if "blk: bench:" in l or "churn:" in l]
+        for pat in (r"round-trip latency \d+ us", r"read \d+ requests/s, [\d.]+ MiB/s",
+                    r"write \d+ requests/s, [\d.]+ MiB/s",
+                    r"churn: 20 domains created and destroyed in \d+ us \(\d+ us each\)"):
+            self.assertTrue(any(re.search(pat, l) for l in lines), (pat, r.serial_log[-3000:]))
+        print("\n" + "\n".join(lines))
+
+
 if __name__ == "__main__":
     unittest.main()
