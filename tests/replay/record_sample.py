@@ -3,7 +3,9 @@
 in QEMU with HV_ARGS and our guest with GUEST_ARGS as domain 0, and runs
 `glass trace record --join` beside it until domain 0 shuts down.
 Run from the repository root after building:
-  python3 tests/replay/record_sample.py OUT "GUEST_ARGS" "HV_ARGS"
+  python3 tests/replay/record_sample.py OUT "GUEST_ARGS" "HV_ARGS" ["DOMU_ARGS" ...]
+Each DOMU_ARGS is one more boot module (our guest with those arguments),
+for domain 0's `start=` options.
 """
 
 import os
@@ -16,12 +18,13 @@ import glasshouse_qemu  # noqa: E402
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) < 4:
         sys.exit(__doc__)
-    out, guest_args, hv_args = sys.argv[1:]
+    out, guest_args, hv_args = sys.argv[1:4]
+    modules = [("build/guest/guest.elf", a) for a in [guest_args, *sys.argv[4:]]]
     mem = f"/dev/shm/glass-sample-{os.getpid()}.ram"
     try:
-        with glasshouse_qemu.Running("build/hv/hv.bin", [("build/guest/guest.elf", guest_args)],
+        with glasshouse_qemu.Running("build/hv/hv.bin", modules,
                                      hv_args=hv_args, shared_memory=mem) as q:
             rec = subprocess.run(["build/introspect/glass", "trace", "record", "--join", "--mem",
                                   mem, "--hv-elf", "build/hv/hv.elf", out],
