@@ -14,6 +14,7 @@ Run: python3 tests/traces/test_record_qemu.py
 """
 
 import os
+import socket
 import struct
 import subprocess
 import sys
@@ -89,7 +90,53 @@ class Recording:
         self.dir.cleanup()
 
 
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class RecordTest(unittest.TestCase):
+    def test_start_and_stop_through_the_control_port(self):
+        """No trace=on: glass starts recording with qGlasshouse.trace.start
+        while the guest runs (the reply waits for the snapshot it drains),
+        stops with .stop after --duration-ms, and .status says off again."""
+        for path in (HV, GUEST, GLASS):
+            if not os.path.isfile(path):
+                self.fail(f"{path} does not exist: build it first")
+        port = free_port()
+        mem = f"/dev/shm/glass-trace-ctl-{os.getpid()}.ram"
+        out = tempfile.NamedTemporaryFile(suffix=".trace", delete=False).name
+        self.addCleanup(os.unlink, out)
+        ctl = [GLASS, "ctl", "--connect", f"127.0.0.1:{port}", "raw"]
+        try:
+            with glasshouse_qemu.Running(HV, [(GUEST, "beat=20")], shared_memory=mem,
+                                         control_port=port) as q:
+                self.assertTrue(q.wait_for(r"beat 3", 60), q.log)
+                before = subprocess.run([*ctl, "qGlasshouse.trace.status"], capture_output=True,
+                                        text=True, timeout=30)
+                rec = subprocess.run([GLASS, "trace", "record", "--quiet", "--uncompressed",
+                                      "--control", f"127.0.0.1:{port}", "--duration-ms", "1500",
+                                      "--mem", mem, "--hv-elf", HV_ELF, out],
+                                     capture_output=True, text=True, timeout=120)
+                after = subprocess.run([*ctl, "qGlasshouse.trace.status"], capture_output=True,
+                                       text=True, timeout=30)
+                log = q.log
+        finally:
+            if os.path.exists(mem):
+                os.unlink(mem)
+        self.assertEqual(rec.returncode, 0, rec.stderr + log)
+        self.assertIn("(duration reached)", rec.stdout)
+        self.assertTrue(before.stdout.startswith("0,0,"), before.stdout + before.stderr)
+        self.assertTrue(after.stdout.startswith("0,1,"), after.stdout + after.stderr)  # off, 1 start
+        self.assertIn("trace: recording (epoch 1", log)
+        self.assertIn("trace: stopped (epoch 1)", log)
+        snapshot, events = read_trace(out)
+        self.assertTrue(any(t == SNAP_MACHINE for t, *_ in snapshot))
+        # The heartbeat's console writes were recorded, entry and exit.
+        console = [e for e in events if e[0] == ENTRY and struct.unpack_from("<I", e[6])[0] == 18]
+        self.assertGreater(len(console), 5)
+
     def test_recording_is_complete_and_plausible(self):
         r = Recording(self, "mmtest procs shutdown=poweroff", "trace=on trace_ckpt=64")
         self.addCleanup(r.close)
