@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "hv/core/trace/ring_writer.hpp"
+#include "traces/live/hypercall_filter.hpp"
 #include "traces/live/ring_reader.hpp"
 
 using namespace glass::trace;
@@ -172,4 +173,21 @@ TEST_CASE("trace ring: a new recording's start skips what an earlier one left") 
     std::vector<std::uint64_t> times;
     reader.drain([&](const RecordHeader& h) { times.push_back(h.time_ns); });
     CHECK(times == std::vector<std::uint64_t>{2});
+}
+
+TEST_CASE("hypercall filter: numbers, names and classes, with a precise error") {
+    std::uint64_t mask = 0;
+    std::string error;
+    REQUIRE(parse_hypercall_filter("26,mmu_update", mask, error));
+    CHECK(mask == ((1ull << 26) | (1ull << 1)));
+    REQUIRE(parse_hypercall_filter("mm", mask, error));
+    CHECK((mask >> 1 & 1) == 1);  // mmu_update
+    CHECK((mask >> 14 & 1) == 1); // update_va_mapping
+    CHECK((mask >> 32 & 1) == 0); // not event_channel_op
+    REQUIRE(parse_hypercall_filter("evtchn,control", mask, error));
+    CHECK(mask == ((1ull << 16) | (1ull << 32) | (1ull << 35) | (1ull << 36)));
+    CHECK_FALSE(parse_hypercall_filter("mm,64", mask, error));
+    CHECK(error.find("'64': expected a hypercall number (0..63), name or class") == 0);
+    CHECK_FALSE(parse_hypercall_filter("mm,,evtchn", mask, error));
+    CHECK(error.find("'': expected") == 0);
 }

@@ -200,6 +200,16 @@ class RecordTest(unittest.TestCase):
         self.assertTrue(frames)
         self.assertTrue(all(n == 4096 for _, n, _ in frames))
 
+    def test_filters_keep_only_the_chosen_hypercalls_and_domain(self):
+        # trace_hc=1,26 (mmu_update, mmuext_op), trace_dom=0, at boot.
+        r = Recording(self, "mmtest shutdown=poweroff", "trace=on trace_hc=1,26 trace_dom=0")
+        self.addCleanup(r.close)
+        nrs = Counter(struct.unpack_from("<I", p)[0] for t, *_, p in r.events if t == ENTRY)
+        self.assertEqual(set(nrs), {1, 26}, nrs)
+        self.assertTrue(all(dom == 0 for t, _, dom, *_ in r.events if t in (ENTRY, READ, EXIT)))
+        # The snapshot is whole whatever the filters: replay needs all of it.
+        self.assertGreater(sum(1 for t, *_ in r.snapshot if t == SNAP_FRAME), 30000)
+
     def test_small_ring_and_stalled_consumer_lose_records_and_say_so(self):
         r = Recording(self, "mmtest procs shutdown=poweroff", "trace=on trace_buf=16",
                       record_args=("--stall-ms", "1500"))

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "traces/cli/commands.hpp"
+#include "traces/live/hypercall_filter.hpp"
 #include "traces/live/live_recorder.hpp"
 #include "traces/names.hpp"
 
@@ -72,7 +73,7 @@ int record(const Args& args, std::ostream& out, std::ostream& err) {
     if ((args.has("--domain") &&
          !parse_mask(args.value("--domain"), 0x7FEF, filters.domain_mask, error)) ||
         (args.has("--hypercall") &&
-         !parse_mask(args.value("--hypercall"), 63, filters.hypercall_mask, error))) {
+         !parse_hypercall_filter(args.value("--hypercall"), filters.hypercall_mask, error))) {
         err << "glass trace record: " << error << "\n";
         return kExitUsage;
     }
@@ -178,7 +179,9 @@ const Command kRecord = {
       {"--duration-ms", "MS", "stop after this long"},
       {"--records", "N", "stop after this many records"},
       {"--domain", "LIST", "record only these domain ids (comma-separated)"},
-      {"--hypercall", "LIST", "record only these hypercall numbers (comma-separated)"},
+      {"--hypercall", "LIST",
+       "record only these hypercalls: numbers, names or classes (mm, evtchn, grant, sched, cpu, "
+       "control, console), comma-separated"},
       {"--checkpoint", "N", "records between checkpoints (default 65536, 0 = none)"},
       {"--join", "",
        "join the recording trace=on started at boot (waits up to 20 s for the hypervisor)"},
