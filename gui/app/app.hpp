@@ -72,7 +72,7 @@ class App {
     bool quit_ = false;
     int exit_status_ = 0;
     long frame_ = 0;
-    std::vector<double> frame_ms_;
+    std::vector<double> frame_ms_, frame_cpu_ms_;
     friend struct LayoutSettings;
 };
 

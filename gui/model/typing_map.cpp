@@ -107,20 +107,19 @@ void TypingMap::set_colouring(MapColouring by) {
     repaint_all();
 }
 
-void TypingMap::update(const FrameSnapshot& s, double now) {
-    counts_ = count_frames(s);
-    FrameDiff d = diff_frame_tables(prev_, s.frames);
-    if (d.resized) {
-        prev_ = s.frames;
-        cols_ = columns_for(prev_.size());
-        rows_ = static_cast<unsigned>((prev_.size() + cols_ - 1) / cols_);
-        texels_.assign(static_cast<size_t>(cols_) * rows_, 0);
-        last_changes_ = 0;
-        repaint_all();
-        return;
-    }
-    last_changes_ = d.changed.size();
-    for (u64 m : d.changed) {
+void TypingMap::reset(const FrameSnapshot& s) {
+    prev_ = s.frames;
+    cols_ = columns_for(prev_.size());
+    rows_ = static_cast<unsigned>((prev_.size() + cols_ - 1) / cols_);
+    texels_.assign(static_cast<size_t>(cols_) * rows_, 0);
+    last_changes_ = 0;
+    repaint_all();
+}
+
+void TypingMap::apply(const FrameSnapshot& s, const std::vector<u64>& changed, double now) {
+    last_changes_ = changed.size();
+    for (u64 m : changed) {
+        if (m >= prev_.size()) continue;
         prev_[m] = s.frames[m];
         Rgba c = frame_colour(prev_[m], by_);
         if (highlighting_ && highlights_.size() < kMaxHighlights) {
@@ -131,7 +130,30 @@ void TypingMap::update(const FrameSnapshot& s, double now) {
     }
 }
 
+void TypingMap::update(const FrameSnapshot& s, double now) {
+    update(s, 0, 0, nullptr, nullptr, now);
+}
+
+void TypingMap::update(const FrameSnapshot& s, u64 seq, u64 since, const std::vector<u64>* changed,
+                       const FrameCounts* counts, double now) {
+    counts_ = counts ? *counts : count_frames(s);
+    bool chained = changed && seq_ && since == seq_ && s.frames.size() == prev_.size();
+    seq_ = seq;
+    if (chained) {
+        apply(s, *changed, now);
+        return;
+    }
+    FrameDiff d = diff_frame_tables(prev_, s.frames);
+    if (d.resized) {
+        reset(s);
+        return;
+    }
+    apply(s, d.changed, now);
+}
+
 void TypingMap::tick(double now) {
+    if (highlights_.empty() || now - last_tick_ < kFadeStep) return;
+    last_tick_ = now;
     // Oldest first: re-blend every fading cell, drop the expired ones with
     // their plain colour back.
     size_t keep_from = 0;

@@ -43,6 +43,9 @@ class TypingMap {
   public:
     static constexpr double kFadeSeconds = 2.0;
     static constexpr size_t kMaxHighlights = 1 << 18;
+    // Fading cells are re-blended at most this often: each re-blend dirties
+    // rows the panel must upload again.
+    static constexpr double kFadeStep = 0.1;
 
     // Columns for `frames` frames: a power of two near a square, so rows
     // start at round machine addresses (512 columns = 2 MiB a row).
@@ -54,6 +57,12 @@ class TypingMap {
 
     // A new snapshot at time `now` (seconds): recolours what changed.
     void update(const FrameSnapshot& s, double now);
+    // The same with the work done elsewhere (LiveSource's poller): the
+    // frames that differ from the snapshot numbered `since` and the counts.
+    // Used only when `since` is the snapshot this map showed last; any gap
+    // falls back to diffing.
+    void update(const FrameSnapshot& s, u64 seq, u64 since, const std::vector<u64>* changed,
+                const FrameCounts* counts, double now);
     // Fades highlights (call every frame before uploading).
     void tick(double now);
 
@@ -72,6 +81,8 @@ class TypingMap {
 
   private:
     void paint(u64 mfn, Rgba c);
+    void apply(const FrameSnapshot& s, const std::vector<u64>& changed, double now);
+    void reset(const FrameSnapshot& s);
     void repaint_all();
     struct Flash {
         u64 mfn;
@@ -85,6 +96,8 @@ class TypingMap {
     std::deque<Flash> highlights_;
     FrameCounts counts_;
     size_t last_changes_ = 0;
+    u64 seq_ = 0;
+    double last_tick_ = -1;
     unsigned dirty_lo_ = ~0u, dirty_hi_ = 0;
 };
 

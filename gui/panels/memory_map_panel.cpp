@@ -40,7 +40,8 @@ class MemoryMapPanel final : public Panel {
         }
         if (f->seq != seen_) {
             seen_ = f->seq;
-            map_.update(f->frames, wb.now());
+            map_.update(f->frames, f->seq, f->changed_since, f->has_changes ? &f->changed : nullptr,
+                        f->has_counts ? &f->counts : nullptr, wb.now());
         }
         map_.tick(wb.now());
         draw_toolbar();

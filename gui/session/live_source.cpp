@@ -1,5 +1,7 @@
 #include "gui/session/live_source.hpp"
 
+#include "gui/model/typing_map.hpp"
+
 namespace glass::gui {
 
 using Clock = std::chrono::steady_clock;
@@ -48,6 +50,22 @@ void LiveSource::refresh() {
     read_frames(target_, f->frames);
     f->taken = Clock::now();
     f->read_ms = std::chrono::duration<double, std::milli>(f->taken - start).count();
+    // Diff and count here, on the poller's thread: over millions of frames
+    // that is tens of ms the frame loop should not spend.
+    std::shared_ptr<const StateFrame> prev = latest();
+    f->counts = count_frames(f->frames);
+    f->has_counts = true;
+    f->has_changes = false;
+    f->changed.clear();
+    if (prev && prev->seq) {
+        FrameDiff d = diff_frame_tables(prev->frames.frames, f->frames.frames);
+        if (!d.resized) {
+            f->changed = std::move(d.changed);
+            f->changed_since = prev->seq;
+            f->has_changes = true;
+        }
+    }
+    last_work_ms_ = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
     std::lock_guard<std::mutex> g(mu_);
     f->seq = ++seq_;
     latest_ = f;
@@ -64,8 +82,12 @@ void LiveSource::poke() {
 void LiveSource::run() {
     for (;;) {
         refresh();
+        // A big machine's table takes a while to copy: keep the poller
+        // under a quarter of a CPU by waiting at least 3x what it took.
+        auto wait = std::max<double>(period_ms_, 3 * last_work_ms_);
         std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait_for(lock, std::chrono::milliseconds(period_ms_), [&] { return stop_ || poked_; });
+        cv_.wait_for(lock, std::chrono::duration<double, std::milli>(wait),
+                     [&] { return stop_ || poked_; });
         if (stop_) return;
         poked_ = false;
     }

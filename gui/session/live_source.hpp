@@ -52,6 +52,7 @@ class LiveSource final : public StateSource {
     std::shared_ptr<const StateFrame> latest_;
     std::vector<std::shared_ptr<StateFrame>> pool_; // reused buffers
     u64 seq_ = 0;
+    double last_work_ms_ = 0;
     bool stop_ = false, poked_ = false;
     std::thread thread_;
 };

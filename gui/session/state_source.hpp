@@ -24,6 +24,14 @@ struct StateFrame {
     DomainsSnapshot domains;
     std::string domains_error; // why `domains` is empty, if it is
     FrameSnapshot frames;
+    // Work done off the frame loop, when the source can: the frames that
+    // differ from the frame table of state `changed_since` (its seq), and
+    // the per-class counts. has_changes false: consumers diff themselves.
+    bool has_changes = false;
+    u64 changed_since = 0;
+    std::vector<u64> changed;
+    FrameCounts counts;
+    bool has_counts = false;
     double read_ms = 0; // how long the refresh took
 };
 
