@@ -32,6 +32,7 @@ namespace {
 
 RingWriter g_writers[kMaxRings];
 bool g_boot_start = false;
+unsigned g_cpus = 0; // CPUs online at trace_init: each needs its ring
 Filters g_boot_filters = kAllFilters;
 constexpr u64 kSnapshotTimeoutNs = 5'000'000'000ull; // host must drain within 5 s
 constexpr u64 kExitDrainNs = 2'000'000'000ull;
@@ -143,6 +144,12 @@ void reset_vcpu_nesting() {
 i64 start(const Filters& f) {
     TraceControl& c = g_control;
     if (c.state != static_cast<u32>(State::Off)) return -static_cast<i64>(XEN_EBUSY);
+    // A CPU without a ring would drop every record it makes, unseen.
+    if (c.nr_rings < g_cpus) {
+        LOG_WARN("trace: %u of %u CPUs have a ring (trace_buf too large?); not recording",
+                 c.nr_rings, g_cpus);
+        return -static_cast<i64>(XEN_ENOMEM);
+    }
     c.active = f;
     c.epoch++;
     c.start_time_ns = arch::now_ns();
@@ -204,6 +211,7 @@ void trace_init(const char* cmdline) {
     memset(&c, 0, sizeof c);
     c.version = kControlVersion;
     unsigned cpus = arch::cpus_online();
+    g_cpus = cpus;
     if (cpus > kMaxRings) cpus = kMaxRings;
     u64 frames = (u64{ring_kib} << 10) >> kPageShift;
     for (unsigned i = 0; i < cpus; i++) {

@@ -253,9 +253,11 @@ bool LiveRecorder::start(const ::trace::Filters& filters, bool join, double time
     std::int64_t rc = 0;
     if (!request(::trace::Command::Start, filters, timeout_s, rc, error)) return false;
     if (rc != 0) {
-        error = "the hypervisor refused to start recording: " +
-                std::string(rc == -16 ? "EBUSY (no room for the snapshot in time)"
-                                      : "error " + std::to_string(rc));
+        error =
+            "the hypervisor refused to start recording: " +
+            std::string(rc == -16 ? "EBUSY (already starting, or no room for the snapshot in time)"
+                        : rc == -12 ? "ENOMEM (a CPU has no ring: trace_buf too large for memory)"
+                                    : "error " + std::to_string(rc));
         return false;
     }
     return true;
