@@ -18,7 +18,11 @@ namespace trace {
 extern bool g_recording; // true between a successful start and a stop
 
 inline bool recording() {
+#ifdef GLASS_TRACE_COMPILED_OUT // for measuring what the hooks cost when off
+    return false;
+#else
     return __builtin_expect(g_recording, false);
+#endif
 }
 
 // Out-of-line halves; call the inline hooks below instead.

@@ -34,8 +34,8 @@ def figures(log):
     return {f"{kind}: {name}": int(v) for kind, name, v in FIGURE.findall(log)}
 
 
-def run(build, trace, work, index, trace_args="", icount=False):
-    hv = os.path.join(build, "hv", "hv.bin")
+def run(build, trace, work, index, trace_args="", icount=False, hv=None):
+    hv = hv or os.path.join(build, "hv", "hv.bin")
     guest = os.path.join(build, "guest", "guest.elf")
     glass = os.path.join(build, "introspect", "glass")
     mem = f"/dev/shm/glass-record-bench-{os.getpid()}.ram"
@@ -88,6 +88,9 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--no-icount", action="store_true",
                     help="real time instead of -icount (then the host's load shows in the figures)")
+    ap.add_argument("--no-hooks-build", metavar="DIR",
+                    help="also run a hypervisor built with -DCMAKE_CXX_FLAGS=-DGLASS_TRACE_COMPILED_OUT "
+                         "in DIR, to show what the hooks cost when recording is off")
     ap.add_argument("--trace-args", default="",
                     help="more hypervisor options with trace=on, e.g. trace_ckpt=0")
     a = ap.parse_args()
@@ -95,13 +98,21 @@ def main():
         ic = not a.no_icount
         off = [run(a.build, False, work, i, icount=ic) for i in range(a.runs)]
         on = [run(a.build, True, work, i, a.trace_args, icount=ic) for i in range(a.runs)]
+        bare = [run(a.build, False, work, i, icount=ic,
+                    hv=os.path.join(a.no_hooks_build, "hv", "hv.bin"))
+                for i in range(a.runs)] if a.no_hooks_build else []
     clock = "real time" if a.no_icount else "-icount shift=3: 8 ns per instruction"
     print(f"guest benchmarks, rdtsc cycles, median of {a.runs} boots (QEMU TCG, 2 vCPUs, {clock})")
-    print(f"  {'benchmark':58} {'off':>9} {'on':>9} {'on/off':>7}")
+    hooks = f" {'no hooks':>9} {'off/none':>8}" if bare else ""
+    print(f"  {'benchmark':58} {'off':>9} {'on':>9} {'on/off':>7}{hooks}")
     for name in off[0]["figures"]:
         o = statistics.median(r["figures"].get(name, 0) for r in off)
         n = statistics.median(r["figures"].get(name, 0) for r in on)
-        print(f"  {name:58} {o:9.0f} {n:9.0f} {n / o if o else 0:7.2f}")
+        line = f"  {name:58} {o:9.0f} {n:9.0f} {n / o if o else 0:7.2f}"
+        if bare:
+            b = statistics.median(r["figures"].get(name, 0) for r in bare)
+            line += f" {b:9.0f} {o / b if b else 0:8.3f}"
+        print(line)
     print(f"recording (trace=on {a.trace_args}, glass trace record --join, zstd):")
     for i, r in enumerate(on):
         rate = r["events"] / r["seconds"] if r["seconds"] else 0
