@@ -141,13 +141,39 @@ TEST_CASE("replay: a changed checkpoint hash is a checkpoint divergence", "[repl
 
 TEST_CASE("replay: a state change the trace does not show is found at the next checkpoint",
           "[replay]") {
-    // Drop a successful mmu_update from the copy (its records become a type
-    // replay skips): the recorded state then differs from the replayed one.
+    // Drop a successful pin from the copy (its records become a type replay
+    // skips): the frame then lacks the pin's references, which the next
+    // checkpoint (or a later unpin's result) shows.
     auto bytes = scenario_bytes(options());
-    u64 count = 0;
-    u64 entry = find_record(bytes, [&](const RecordHeader& r) {
-        return is_entry(r, xen::HC_mmu_update, 0) && ++count == 200;
-    });
+    u64 entry = 0;
+    {
+        trace::Reader in(std::make_unique<trace::MemorySource>(bytes.data(), bytes.size()));
+        REQUIRE(in.open().ok());
+        trace::Cursor c(in, 0);
+        u64 open_entry = 0, found = 0;
+        bool pin = false;
+        while (const RecordHeader* r = c.next()) {
+            if (auto e =
+                    trace::record_as<trace::HypercallEntry>(r, trace::RecordType::HypercallEntry)) {
+                open_entry = c.index();
+                pin = false;
+                if (e->nr != xen::HC_mmuext_op) open_entry = 0;
+            } else if (auto rd = trace::record_as<trace::HypercallRead>(
+                           r, trace::RecordType::HypercallRead)) {
+                auto op = reinterpret_cast<const xen::MmuextOp*>(rd + 1);
+                if (open_entry && c.index() == open_entry + 1)
+                    pin = op->cmd == xen::MMUEXT_PIN_L1_TABLE;
+            } else if (auto x = trace::record_as<trace::HypercallExit>(
+                           r, trace::RecordType::HypercallExit)) {
+                if (open_entry && pin && x->result == 0 && ++found == 10) {
+                    entry = open_entry;
+                    break;
+                }
+                open_entry = 0;
+            }
+        }
+        REQUIRE(entry != 0);
+    }
     bool in_call = false;
     auto changed = rewrite(bytes, [&](u64 i, std::vector<u8>& rec) {
         auto* h = reinterpret_cast<RecordHeader*>(rec.data());

@@ -53,6 +53,7 @@ bool Engine::modelled(u32 nr) {
     case xen::HC_update_va_mapping:
     case xen::HC_update_va_mapping_otherdomain:
     case xen::HC_event_channel_op:
+    case xen::HC_update_descriptor:
         return true;
     default:
         return false;
@@ -224,6 +225,9 @@ void Engine::execute(u64 exit_index, OpenCall& call, const trace::HypercallExit&
         rc = hcore::event_channel_op(c, a[0], a[1]);
         break;
     }
+    case xen::HC_update_descriptor: // the handler is this one core call
+        rc = m_.types().update_descriptor(a[0], a[1], d->mm).as_hypercall_result();
+        break;
     default:
         break;
     }

@@ -219,6 +219,9 @@ struct Scenario::Impl {
             rc = hcore::event_channel_op(ec, a[0], a[1]);
             break;
         }
+        case xen::HC_update_descriptor:
+            rc = m.types().update_descriptor(a[0], a[1], d.mm).as_hypercall_result();
+            break;
         case xen::HC_multicall: {
             rc = 0;
             for (u64 i = 0; i < a[1]; i++) {
@@ -442,8 +445,14 @@ struct Scenario::Impl {
             op_pin(g);
         else if (r < 93)
             op_evtchn();
-        else if (r < 97)
+        else if (r < 96)
             op_multicall(g);
+        else if (r < 97)
+            // A data frame's descriptor slot: a null descriptor is accepted,
+            // a random one mostly refused.
+            call(g.id, pick_vcpu(g), xen::HC_update_descriptor, 0,
+                 {(g.data(below(kDataFrames)) << kPageShift) + below(512) * 8,
+                  chance(50) ? 0 : rand()});
         else
             call(g.id, pick_vcpu(g), xen::HC_xen_version, 0, {0, 0});
     }
