@@ -551,6 +551,29 @@ bool App::step_script() {
             }
             break;
         }
+        case K::Panel: {
+            const size_t colon = s.text.find(':');
+            const std::string name = s.text.substr(0, colon);
+            std::string cmd = s.text.substr(colon + 1);
+            cmd.erase(0, cmd.find_first_not_of(" \t"));
+            Panel* p = find_panel(name);
+            std::string error;
+            const PanelCommand r = p ? p->command(wb_, cmd, error) : PanelCommand::Failed;
+            if (!p) error = "no panel '" + name + "'";
+            if (r == PanelCommand::Wait) {
+                if (waiting(false, "'" + s.text + "'")) return true;
+                return false;
+            }
+            script_wait_ = 0;
+            if (r == PanelCommand::Failed) {
+                std::fprintf(stderr, "glass-workbench: script: %s: %s\n", s.text.c_str(),
+                             error.c_str());
+                exit_status_ = 3;
+                quit();
+                return false;
+            }
+            break;
+        }
         case K::Quit:
             quit();
             script_pos_++;
@@ -588,12 +611,13 @@ int App::run() {
         glClear(GL_COLOR_BUFFER_BIT);
         ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
         frame_++;
-        if (opts_.bench_frames) {
+        // With a script, timing starts once it has set the scene up.
+        if (opts_.bench_frames && script_pos_ >= script_.size()) {
             glFinish();
             frame_ms_.push_back(
                 std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
             frame_cpu_ms_.push_back(process_cpu_ms() - cpu0);
-            if (frame_ >= opts_.bench_frames) quit();
+            if (static_cast<long>(frame_ms_.size()) >= opts_.bench_frames) quit();
         }
         bool last_shot = false;
         if (!opts_.screenshot.empty() && frame_ == opts_.after_frames) {

@@ -17,6 +17,11 @@ namespace glass::gui {
 
 class Workbench;
 
+// What a scripted command (--script "panel NAME: COMMAND") came to: done,
+// not yet (asked again next frame, up to the step's frame limit), or failed
+// (the error says why; the script stops with status 3).
+enum class PanelCommand { Done, Wait, Failed };
+
 class Panel {
   public:
     virtual ~Panel() = default;
@@ -33,6 +38,11 @@ class Panel {
     virtual void update(Workbench&) {}
     // The contents; the shell has begun the window or tab.
     virtual void draw(Workbench& wb) = 0;
+    // A scripted command, as a GUI test or a benchmark drives the panel.
+    virtual PanelCommand command(Workbench&, const std::string&, std::string& error) {
+        error = std::string(name()) + " takes no commands";
+        return PanelCommand::Failed;
+    }
 };
 
 class PanelRegistry {

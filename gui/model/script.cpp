@@ -98,12 +98,20 @@ Outcome<std::vector<ScriptStep>> parse_script(const std::string& text) {
             st.kind = K::Key;
             st.text = rest;
             if (rest.empty()) return bad("key wants a shortcut, e.g. ctrl+p");
+        } else if (verb == "panel") {
+            st.kind = K::Panel;
+            st.text = rest;
+            // Panel commands may wait for a trace to load: generous limit.
+            st.limit = 100000;
+            const size_t colon = rest.find(':');
+            if (colon == std::string::npos || colon == 0 || trim(rest.substr(colon + 1)).empty())
+                return bad("panel wants NAME: COMMAND");
         } else if (verb == "quit") {
             st.kind = K::Quit;
             if (!rest.empty()) return bad("quit takes nothing");
         } else {
             return bad("unknown step (wait, wait-domains, wait-paused, wait-running, focus, "
-                       "select, pause, unpause, screenshot, resize, key, quit)");
+                       "select, pause, unpause, screenshot, resize, key, panel, quit)");
         }
         steps.push_back(st);
     }

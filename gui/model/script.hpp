@@ -2,6 +2,7 @@
 // README's screenshots drive, through the same actions the user's clicks
 // take. Text form: steps separated by ';' or new lines, e.g.
 //   "wait-domains 3; focus Memory map; pause 1; wait-paused 1; screenshot a.png; quit"
+//   "panel Timeline: wait-loaded; panel Replay: step 100"
 #pragma once
 
 #include "introspect/lib/outcome.hpp"
@@ -24,6 +25,7 @@ struct ScriptStep {
         Screenshot, // PNG at `text`
         Resize,     // n x m
         Key,        // a shortcut, as the user would press it: `text` ("ctrl+p")
+        Panel,      // a panel's own command: `text` is "NAME: COMMAND" (Panel::command)
         Quit,
     };
     Kind kind = Kind::Wait;

@@ -39,6 +39,7 @@ std::string Track::name() const {
 }
 
 int TraceModel::track_of(u16 domain, u16 vcpu) const {
+    if (domain == kDomainHypervisor) vcpu = 0;
     auto it = std::lower_bound(tracks_.begin(), tracks_.end(), std::pair{domain, vcpu},
                                [](const Track& t, std::pair<u16, u16> k) {
                                    return std::pair{t.domain, t.vcpu} < k;
@@ -108,6 +109,8 @@ struct TraceModel::Builder::Impl {
     explicit Impl(u64 base) : base_ns(base) { m->base_ns_ = base; }
 
     u32 track(u16 domain, u16 vcpu) {
+        // The hypervisor's own records (checkpoints, losses) share one track.
+        if (domain == kDomainHypervisor) vcpu = 0;
         const u32 key = u32(domain) << 16 | vcpu;
         if (key == last_key) return last_track;
         auto [it, added] = track_index.try_emplace(key, u32(m->tracks_.size()));

@@ -114,7 +114,8 @@ class TraceModel {
     const std::vector<RecordRow>& rows() const { return rows_; }
     const RecordRow& row(u32 i) const { return rows_[i]; }
     const std::vector<Track>& tracks() const { return tracks_; }
-    // Index into tracks() of the (domain, vcpu) track, or -1.
+    // Index into tracks() of the (domain, vcpu) track, or -1. The
+    // hypervisor's records (domain kDomainHypervisor) share one track.
     int track_of(u16 domain, u16 vcpu) const;
 
     // Hypercall number of an interned kind, and the kinds in use.

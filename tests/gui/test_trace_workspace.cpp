@@ -1,0 +1,202 @@
+// Replay mode's models without a window: the trace workspace (background
+// load, filter, statistics, scrub steering the replay) and the replay
+// cursor (seeks off the UI thread, publishes StateFrames, coalesces).
+#include "gui/model/replay_cursor.hpp"
+#include "gui/model/trace_workspace.hpp"
+#include "gui/session/session.hpp"
+#include "traces/io.hpp"
+#include "traces/synth/synth.hpp"
+#include "traces/writer.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <mutex>
+#include <unistd.h>
+
+using namespace glass;
+using namespace glass::gui;
+
+namespace {
+
+struct SynthFile {
+    std::string path;
+    explicit SynthFile(const std::string& name, u64 records = 30000) {
+        path = (std::filesystem::temp_directory_path() /
+                ("glass_gui_" + std::to_string(::getpid()) + "_" + name + ".trace"))
+                   .string();
+        std::string err;
+        trace::Writer w(trace::open_file_sink(path, err));
+        trace::SynthOptions so;
+        so.records = records;
+        REQUIRE(trace::write_synthetic(w, so));
+    }
+    ~SynthFile() { std::filesystem::remove(path); }
+};
+
+// A replay engine whose state says where it is: domain 0 has `n` pages
+// after seek(n). It counts seeks, so coalescing shows.
+class CountingEngine final : public ReplayEngine {
+  public:
+    explicit CountingEngine(u64 records) : records_(records) {}
+    u64 record_count() const override { return records_; }
+    std::string seek(u64 n) override {
+        std::lock_guard lock(mu);
+        seeks++;
+        if (n > records_) return "past the end";
+        at_ = n;
+        return "";
+    }
+    DomainsSnapshot domains() const override {
+        DomainsSnapshot d;
+        DomainSnapshot dom;
+        dom.id = 0;
+        dom.nr_pages = at_;
+        d.domains.push_back(dom);
+        return d;
+    }
+    FrameSnapshot frames() const override { return {}; }
+    Outcome<EvtchnSnapshot> evtchn(u16) const override {
+        return Outcome<EvtchnSnapshot>::failure("none");
+    }
+    Outcome<WalkResult> walk(u64, u64) const override {
+        return Outcome<WalkResult>::failure("none");
+    }
+    bool read_machine(u64, void*, u64) const override { return false; }
+
+    std::mutex mu;
+    int seeks = 0;
+
+  private:
+    u64 records_, at_ = 0;
+};
+
+} // namespace
+
+TEST_CASE("the replay cursor publishes the state at the position asked for", "[gui][replay]") {
+    auto engine = std::make_unique<CountingEngine>(1000);
+    CountingEngine* e = engine.get();
+    ReplayCursor c(std::move(engine), "");
+    CHECK(c.latest()->seq == 0);
+    c.request(10);
+    c.wait_idle();
+    CHECK(c.shown() == 10);
+    CHECK(c.latest()->domains.domains.at(0).nr_pages == 10);
+    const u64 seq = c.latest()->seq;
+    // A burst of requests ends at the last one; repeats cost nothing.
+    for (u64 n = 11; n <= 500; n++)
+        c.request(n);
+    c.request(500);
+    c.wait_idle();
+    CHECK(c.shown() == 500);
+    CHECK(c.latest()->domains.domains.at(0).nr_pages == 500);
+    CHECK(c.latest()->seq > seq);
+    {
+        std::lock_guard lock(e->mu);
+        CHECK(e->seeks < 490); // coalesced, not one seek per request
+    }
+    c.request(5000);
+    c.wait_idle();
+    CHECK(c.error() == "past the end");
+    CHECK(c.latest()->domains_error == "past the end");
+}
+
+TEST_CASE("without a replay engine the state says why it is empty", "[gui][replay]") {
+    ReplayCursor c(nullptr, "this build has no replay engine");
+    c.request(3);
+    c.wait_idle();
+    CHECK(!c.has_engine());
+    CHECK(c.latest()->seq == 1);
+    CHECK(c.latest()->domains_error == "this build has no replay engine");
+    CHECK(!c.evtchn(0).ok());
+}
+
+TEST_CASE("the workspace loads, filters and summarises in the background", "[gui][trace]") {
+    SynthFile file("ws");
+    TraceWorkspace ws;
+    ws.open(file.path);
+    CHECK(ws.status() == TraceWorkspace::Status::Loading);
+    ws.wait_idle();
+    REQUIRE(ws.status() == TraceWorkspace::Status::Ready);
+    const tv::TraceModel& m = *ws.model();
+    CHECK(m.record_count() == 30000);
+    CHECK(ws.filtered().row_count() == 30000);
+    CHECK(ws.window_set);
+    CHECK(ws.window.start_ns == double(m.begin_ns()));
+
+    ws.request_stats(std::nullopt);
+    ws.wait_idle();
+    REQUIRE(ws.stats());
+    u64 calls = 0;
+    for (const auto& cs : ws.stats()->calls)
+        calls += cs.calls;
+    CHECK(calls == m.span_count() - m.open_calls());
+
+    // A filter replaces the filtered trace and recomputes the statistics.
+    const u64 gen = ws.filter_generation();
+    tv::TraceFilter f;
+    f.hidden_domains = {0, 1};
+    ws.set_filter(f);
+    ws.wait_idle();
+    CHECK(ws.filter_generation() > gen);
+    CHECK(ws.filtered().row_count() < 30000);
+    for (u64 k = 0; k < ws.filtered().row_count(); k += 101)
+        CHECK(m.row(ws.filtered().row_record(k)).domain >= 2);
+    for (const auto& ds : ws.stats()->domains)
+        CHECK(ds.domain >= 2);
+
+    // Selecting and seeking.
+    ws.seek_to(1234);
+    CHECK(ws.selected == 1234u);
+    CHECK(ws.scrub.current_record() == 1234);
+    ws.reveal(1234);
+    CHECK(ws.window.start_ns <= double(m.row(1234).time_ns()));
+    CHECK(ws.window.end_ns >= double(m.row(1234).time_ns()));
+}
+
+TEST_CASE("playing advances with the frame clock and steers the replay", "[gui][trace]") {
+    SynthFile file("play");
+    TraceWorkspace ws;
+    ws.open(file.path);
+    ws.wait_idle();
+    REQUIRE(ws.status() == TraceWorkspace::Status::Ready);
+    auto engine = std::make_unique<CountingEngine>(ws.model()->record_count());
+    auto cursor = std::make_shared<ReplayCursor>(std::move(engine), "");
+    ws.attach_replay(cursor);
+    ws.scrub.set_speed(1e-3);
+    ws.scrub.play();
+    ws.poll(1.0);
+    ws.poll(2.0); // one wall second: 1 ms of trace time
+    const u64 applied = ws.scrub.applied();
+    CHECK(applied > 0);
+    CHECK(ws.scrub.time_ns() == Approx(double(ws.model()->begin_ns()) + 1e6).epsilon(1e-6));
+    cursor->wait_idle();
+    CHECK(cursor->shown() == applied);
+    CHECK(cursor->latest()->domains.domains.at(0).nr_pages == applied);
+    ws.poll(2.0); // the same frame again: nothing moves
+    CHECK(ws.scrub.applied() == applied);
+}
+
+TEST_CASE("the workspace follows the session and reports files it cannot open", "[gui][trace]") {
+    TraceWorkspace ws;
+    auto s = Session::open_trace("/nonexistent/run.trace");
+    ws.follow(*s);
+    CHECK(ws.path() == "/nonexistent/run.trace");
+    ws.wait_idle();
+    CHECK(ws.status() == TraceWorkspace::Status::Failed);
+    CHECK(ws.error().find("/nonexistent/run.trace") != std::string::npos);
+    Session none;
+    ws.follow(none);
+    CHECK(ws.status() == TraceWorkspace::Status::None);
+}
+
+TEST_CASE("the trace opener hands out the cursor the workspace steers", "[gui][replay]") {
+    SynthFile file("opener", 2000);
+    auto src = open_replay_source(file.path);
+    REQUIRE(src.ok());
+    auto cursor = current_replay_cursor(file.path);
+    REQUIRE(cursor);
+    CHECK(current_replay_cursor("/other.trace") == nullptr);
+    CHECK((*src)->describe().find(file.path) != std::string::npos);
+    CHECK((*src)->latest() == cursor->latest());
+}
