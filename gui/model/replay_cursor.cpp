@@ -28,7 +28,9 @@ ReplayCursor::~ReplayCursor() {
 void ReplayCursor::request(u64 n) {
     {
         std::lock_guard lock(mu_);
-        if (have_request_ && requested_ == n) return;
+        // The workspace asks every frame; only a new position means work.
+        if (asked_ && requested_ == n) return;
+        asked_ = true;
         requested_ = n;
         have_request_ = true;
         if (engine_) busy_ = true;

@@ -81,7 +81,8 @@ class ReplayCursor {
     mutable std::condition_variable cv_;
     std::shared_ptr<const StateFrame> latest_;
     u64 requested_ = 0;
-    bool have_request_ = false;
+    bool have_request_ = false; // requested_ not yet taken by the worker
+    bool asked_ = false;        // requested_ holds a request
     std::string error_;
     u64 seq_ = 0;
     bool stop_ = false;

@@ -85,11 +85,18 @@ class TimelinePanel final : public Panel {
             ws.window = {double(a), double(b)};
             return PanelCommand::Done;
         }
+        if (std::sscanf(text.c_str(), "around %llu %llu", &a, &b) == 2 && a < m.record_count() &&
+            b > 0) {
+            const double t = double(m.row(u32(a)).time_ns());
+            ws.window = {t - double(b) / 2, t + double(b) / 2};
+            return PanelCommand::Done;
+        }
         if (std::sscanf(text.c_str(), "select %llu", &a) == 1 && a < m.record_count()) {
             ws.select(u32(a));
             return PanelCommand::Done;
         }
-        error = "timeline commands: wait-loaded, fit, animate, window FROM TO, select RECORD";
+        error = "timeline commands: wait-loaded, fit, animate, window FROM TO, around RECORD NS, "
+                "select RECORD";
         return PanelCommand::Failed;
     }
 
@@ -294,8 +301,12 @@ class TimelinePanel final : public Panel {
         }
         // The replay position across every track.
         const float cx = x0 + float(ws.window.x_of(double(ws.scrub.time_ns()), width));
-        if (cx >= x0 && cx <= x0 + width)
-            dl->AddLine(ImVec2(cx, origin.y), ImVec2(cx, y), kCursorColour, 1.5f);
+        // A filled rectangle, not a line: no anti-aliased fringe, so the
+        // colour is exact (the GUI test finds the cursor by it).
+        if (cx >= x0 && cx <= x0 + width) {
+            const float fx = std::floor(cx);
+            dl->AddRectFilled(ImVec2(fx, origin.y), ImVec2(fx + 2, y), kCursorColour);
+        }
         if (follow_ && ws.scrub.playing() &&
             (double(ws.scrub.time_ns()) < ws.window.start_ns ||
              double(ws.scrub.time_ns()) > ws.window.end_ns))
