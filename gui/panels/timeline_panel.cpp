@@ -15,7 +15,6 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -115,16 +114,21 @@ class TimelinePanel final : public Panel {
 
         // Prepare: the marks of every visible track for this window and width,
         // before anything is drawn.
-        auto t0 = std::chrono::steady_clock::now();
+        const double c0 = thread_cpu_ms();
         prepare_timeline(m, ws.filtered(), ws.window, width, LodOptions{}, marks_);
-        prepare_ms_ =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                .count();
+        const double c1 = thread_cpu_ms();
+        prepare_ms_ = c1 - c0;
 
         draw_ruler(ws, m, width);
         ImGui::BeginChild("tracks", ImVec2(0, 0), false);
         draw_tracks(ws, m, width);
         ImGui::EndChild();
+        TimelineFrameTimes& ft = timeline_frame_times();
+        if (ft.prepare_ms.size() < 100000) {
+            ft.prepare_ms.push_back(prepare_ms_);
+            ft.draw_ms.push_back(thread_cpu_ms() - c1);
+            ft.max_marks = std::max(ft.max_marks, marks_.mark_count());
+        }
     }
 
   private:

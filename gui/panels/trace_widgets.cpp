@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <time.h>
 
 namespace glass::gui {
 
@@ -15,6 +16,17 @@ TraceWorkspace& trace_ws(Workbench& wb) {
     ws.follow(wb.session());
     ws.poll(wb.now());
     return ws;
+}
+
+TimelineFrameTimes& timeline_frame_times() {
+    static TimelineFrameTimes t;
+    return t;
+}
+
+double thread_cpu_ms() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
 }
 
 namespace {

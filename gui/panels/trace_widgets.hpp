@@ -7,6 +7,8 @@
 
 #include <imgui.h>
 
+#include <vector>
+
 namespace glass::gui {
 
 class Workbench;
@@ -28,6 +30,16 @@ bool trace_ready(TraceWorkspace& ws);
 // "Filter" button with a popup over domains, vCPUs, hypercalls, result and
 // record types; changes go to the workspace (applied in the background).
 void draw_filter_button(TraceWorkspace& ws);
+// What the Timeline spent per frame, for the benchmark: level of detail
+// (prepare_timeline) and building the draw list, in ms of this thread's CPU.
+struct TimelineFrameTimes {
+    std::vector<double> prepare_ms, draw_ms;
+    std::size_t max_marks = 0;
+};
+TimelineFrameTimes& timeline_frame_times();
+// CPU time of the calling thread, ms.
+double thread_cpu_ms();
+
 // One line naming what the filter hides, "" for none.
 std::string filter_summary(const tv::TraceModel& m, const tv::TraceFilter& f);
 

@@ -6,11 +6,19 @@
 // poller as a live session.
 //   glass-workbench-bench [--gib 16] [--frames 600] [--size 1920x1080]
 //                         [--open PANEL]... [--changes-per-tick 500]
+// With --trace FILE (or --trace-records N: a synthetic trace of N records,
+// written first) it replays that trace instead, the Timeline zooming in
+// and out over every vCPU's track each frame (tv::prepare_timeline's level
+// of detail), the state panels showing the replayed machine.
 #include "../introspect/synthetic_image.hpp"
 
 #include "gui/app/app.hpp"
+#include "gui/panels/trace_widgets.hpp"
 #include "gui/session/live_source.hpp"
+#include "traces/synth/synth.hpp"
+#include "traces/writer.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstring>
@@ -53,12 +61,61 @@ void fill_frames(mm::FrameInfo* ft, u64 nr) {
     }
 }
 
+// Frames of the Timeline over a trace, through the same App loop: the
+// script waits for the trace to load, then every frame is timed.
+int bench_trace(std::string path, unsigned long long records, AppOptions o) {
+    std::string tmp;
+    if (path.empty()) {
+        tmp = "/tmp/glass-bench-" + std::to_string(getpid()) + ".trace";
+        std::string err;
+        trace::Writer w(trace::open_file_sink(tmp, err));
+        trace::SynthOptions so;
+        so.records = records;
+        if (auto s = trace::write_synthetic(w, so); !s) {
+            std::fprintf(stderr, "glass-workbench-bench: %s\n", s.error().to_string().c_str());
+            return 1;
+        }
+        path = tmp;
+    }
+    Workbench wb(Session::open_trace(path));
+    char ini[] = "/tmp/glass-bench-XXXXXX";
+    int fd = mkstemp(ini);
+    if (fd >= 0) close(fd);
+    o.ini = ini;
+    o.script = "panel Timeline: wait-loaded; focus Timeline; panel Timeline: animate; wait 30";
+    App app(o, wb);
+    if (!app.init()) return 1;
+    std::printf("workbench bench: trace %s in the Timeline (zooming over 5 decades), %dx%d "
+                "window, %ld frames\n",
+                path.c_str(), o.width, o.height, o.bench_frames);
+    int rc = app.run();
+    // The Timeline's own share of each frame (the rest is ImGui and, under
+    // Xvfb, Mesa's software rasteriser), over the timed frames only.
+    TimelineFrameTimes& t = timeline_frame_times();
+    const std::size_t timed =
+        std::min<std::size_t>(t.prepare_ms.size(), std::size_t(o.bench_frames));
+    auto pct = [&](std::vector<double> v, double q) {
+        v.erase(v.begin(), v.end() - long(timed));
+        std::sort(v.begin(), v.end());
+        return v.empty() ? 0.0 : v[std::min(v.size() - 1, std::size_t(q * double(v.size())))];
+    };
+    std::printf("timeline LOD frames %zu  median %.2f ms  p99 %.2f ms (CPU; up to %zu marks)\n",
+                timed, pct(t.prepare_ms, 0.5), pct(t.prepare_ms, 0.99), t.max_marks);
+    std::printf("timeline draw frames %zu  median %.2f ms  p99 %.2f ms (CPU, ImGui draw list)\n",
+                timed, pct(t.draw_ms, 0.5), pct(t.draw_ms, 0.99));
+    unlink(ini);
+    if (!tmp.empty()) unlink(tmp.c_str());
+    return rc;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     u64 gib = 16;
     long frames = 600;
     unsigned changes = 500;
+    std::string trace_path;
+    unsigned long long trace_records = 0;
     AppOptions o;
     o.width = 1920;
     o.height = 1080;
@@ -75,6 +132,10 @@ int main(int argc, char** argv) {
             o.open.push_back(v);
         else if (a == "--size")
             std::sscanf(v.c_str(), "%dx%d", &o.width, &o.height);
+        else if (a == "--trace")
+            trace_path = v;
+        else if (a == "--trace-records")
+            trace_records = std::strtoull(v.c_str(), nullptr, 10);
         else {
             std::fprintf(stderr, "glass-workbench-bench: unknown option %s\n", a.c_str());
             return 2;
@@ -83,6 +144,10 @@ int main(int argc, char** argv) {
     if (gib < 1 || gib > 64 || frames < 20) {
         std::fprintf(stderr, "glass-workbench-bench: --gib 1..64, --frames >= 20\n");
         return 2;
+    }
+    if (!trace_path.empty() || trace_records) {
+        o.bench_frames = frames;
+        return bench_trace(trace_path, trace_records, o);
     }
     u64 bytes = gib << 30;
     void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
