@@ -106,6 +106,7 @@ bool parse_word(Word word, BootOptions& out) {
     if (word.starts_with("blksoak=")) return parse_count(word.after(8), out.blk.soak_rounds);
     if (word.is("balloon")) return out.balloon = true;
     if (word.is("scenario")) return out.scenario.orchestrate = true;
+    if (word.is("consoles")) return out.scenario.consoles = true;
     if (word.starts_with("shutdown=")) return parse_shutdown(word.after(9), out);
     if (word.starts_with("fault=")) return parse_fault(word.after(6), out);
     return false;

@@ -1,6 +1,7 @@
 #include "guest/console.hpp"
 
 #include "guest/arch/x86_64/hypercall.hpp"
+#include "guest/console_ring.hpp"
 #include "hv/lib/format.hpp"
 
 #include <cstdarg>
@@ -17,6 +18,7 @@ void printk(const char* fmt, ...) {
     va_end(ap);
     if (len >= sizeof(buf)) len = sizeof(buf) - 1;
     console_write(buf, len);
+    console_ring_write(buf, len);
 }
 
 } // namespace guest

@@ -8,6 +8,7 @@
 #include "guest/blk/frontend.hpp"
 #include "guest/cmdline.hpp"
 #include "guest/console.hpp"
+#include "guest/console_ring.hpp"
 #include "guest/domid.hpp"
 #include "guest/faults.hpp"
 #include "guest/heartbeat.hpp"
@@ -129,6 +130,7 @@ void print_options(const BootOptions& options) {
 extern "C" [[noreturn]] void kmain(const xen::StartInfo* start_info) {
     using namespace guest;
     check_hypercall_page();
+    console_ring_init(*start_info);
     print_banner();
     const xen::StartInfo& si = *start_info;
     check_magic(si);

@@ -4,6 +4,7 @@
 #include "guest/blk/backend.hpp"
 #include "guest/clock.hpp"
 #include "guest/console.hpp"
+#include "guest/console_relay.hpp"
 #include "guest/toolstack.hpp"
 #include "hv/abi/errno.hpp"
 
@@ -37,8 +38,12 @@ void reap(Run& r) {
 // Serves block I/O and reaps exited domUs for `ns`.
 void run_for(Run& r, u64 ns) {
     u64 deadline = system_time_ns() + ns;
-    while (system_time_ns() < deadline)
-        if (blk::blkback_wait_until(r.port, deadline)) reap(r);
+    while (system_time_ns() < deadline) {
+        u32 cons[8];
+        u32 nc = console_relay_ports(cons, 8);
+        if (blk::blkback_wait_until(r.port, deadline, cons, nc)) reap(r);
+        console_relay_pump();
+    }
     reap(r);
 }
 

@@ -5,6 +5,7 @@
 #include "guest/blk/backend.hpp"
 #include "guest/clock.hpp"
 #include "guest/console.hpp"
+#include "guest/console_relay.hpp"
 #include "guest/scenario.hpp"
 #include "guest/shared_info.hpp"
 #include "hv/abi/domctl.hpp"
@@ -22,6 +23,8 @@ constexpr u64 kMaxImage = 2ull << 20;
 alignas(4096) u8 g_image[kMaxImage];
 // blkback: tell the block backend about each domU (guest/blk/backend.hpp).
 bool g_blk_backend = false;
+// consoles: show each domU's console ring on ours (guest/console_relay.hpp).
+bool g_consoles = false;
 
 // Store frames of the domUs we built (the balloon mailbox lives there).
 u64 g_store_mfn[256];
@@ -101,6 +104,10 @@ long create_domu(const DomUSpec& spec, bool run) {
     }
     if (!run) return domid;
     g_store_mfn[domid] = op.u.build.store_mfn;
+    if (g_consoles)
+        if (long rc = console_relay_attach(domid, op.u.build.console_mfn,
+                                           static_cast<u32>(op.u.build.console_port)))
+            printk("Glasshouse toolstack: d%u: console ring not attached: %s\n", domid, err(rc));
     if (g_blk_backend) blk::blkback_domain_built(domid, static_cast<u32>(op.u.build.store_port));
     printk("Glasshouse toolstack: d%u built from module %u ('%s'), %u MiB, %u vCPU(s), "
            "console port %lu\n",
@@ -139,11 +146,21 @@ void clear_pending(u32 port) {
         __atomic_fetch_and(&s->evtchn_pending[port / 64], ~(1ull << (port % 64)), __ATOMIC_SEQ_CST);
 }
 
+// Sleeps until `port` or a console we relay is pending (or `deadline`,
+// 0: none), shows what the consoles hold, and clears the ports.
+void poll_with_consoles(u32 port, u64 deadline) {
+    u32 ports[1 + 8] = {port};
+    u32 n = 1 + console_relay_ports(ports + 1, 8);
+    xen::SchedPoll poll{reinterpret_cast<u64>(ports), n, 0, deadline};
+    sched_op(xen::SCHEDOP_poll, &poll);
+    for (u32 i = 0; i < n; i++)
+        clear_pending(ports[i]);
+    console_relay_pump();
+}
+
 // Sleeps until `port` is pending, then clears it.
 void wait_for(u32 port) {
-    xen::SchedPoll poll{reinterpret_cast<u64>(&port), 1, 0, 0};
-    sched_op(xen::SCHEDOP_poll, &poll);
-    clear_pending(port);
+    poll_with_consoles(port, 0);
 }
 
 // Lets the domUs run for `ms`, then reports the CPU time each received
@@ -151,12 +168,10 @@ void wait_for(u32 port) {
 void sleep_ms(u32 port, u32 ms) {
     u64 deadline = system_time_ns() + u64{ms} * 1000000;
     while (system_time_ns() < deadline) {
-        xen::SchedPoll poll{reinterpret_cast<u64>(&port), 1, 0, deadline};
-        sched_op(xen::SCHEDOP_poll, &poll);
-        // A domain exit left the port pending: clear it, or every later
-        // poll returns at once and domain 0 spins, stealing the CPU from
-        // the domUs being measured.
-        clear_pending(port);
+        // A domain exit leaves the port pending: it is cleared, or every
+        // later poll would return at once and domain 0 would spin, stealing
+        // the CPU from the domUs being measured.
+        poll_with_consoles(port, deadline);
     }
 }
 
@@ -194,6 +209,7 @@ void measure(const u16* ids, const bool* live, unsigned n, u32 port, u32 ms) {
         xen::Domctl op{};
         op.cmd = xen::DOMCTL_getdomaininfo;
         op.domain = ids[i];
+        console_relay_detach(ids[i]);
         if (domctl(op) == 0 && op.domain == ids[i])
             printk("Glasshouse toolstack: d%u got %lu us of CPU in %u ms (weight %u, cap %u)\n",
                    ids[i], op.u.info.cpu_time_ns / 1000, ms, op.u.info.weight, op.u.info.cap);
@@ -227,6 +243,7 @@ int reap_if_exited(u16 domid) {
     if (domctl(op) || op.domain != domid) return -1;
     u8 state = op.u.info.state;
     if (state != xen::DOMINFO_shutdown && state != xen::DOMINFO_crashed) return -1;
+    console_relay_detach(domid); // its last words first
     printk("Glasshouse toolstack: d%u exited: %s (%lu pages, %lu us of CPU)\n", domid,
            state_name(state, op.u.info.shutdown_reason), op.u.info.nr_pages,
            op.u.info.cpu_time_ns / 1000);
@@ -289,6 +306,7 @@ bool parse_churn_spec(const char* text, usize len, Scenario& out) {
 
 void run_scenario(const Scenario& s) {
     g_blk_backend = s.blk_backend;
+    g_consoles = s.consoles;
     if (s.churn_count) churn(s.churn_module, s.churn_count);
     xen::DomctlCensus before{};
     if (s.orchestrate) scenario_census(before);
@@ -321,10 +339,15 @@ void run_scenario(const Scenario& s) {
         return;
     }
     while (running) {
-        if (g_blk_backend)
-            blk::blkback_wait(static_cast<u32>(port));
-        else
+        if (g_blk_backend) {
+            u32 cons[8];
+            u32 nc = console_relay_ports(cons, 8);
+            while (!blk::blkback_wait_until(static_cast<u32>(port), 0, cons, nc))
+                console_relay_pump();
+        } else {
             wait_for(static_cast<u32>(port));
+        }
+        console_relay_pump();
         for (unsigned i = 0; i < s.count; i++) {
             if (!live[i]) continue;
             if (reap_if_exited(ids[i]) < 0) continue;

@@ -10,6 +10,8 @@
 //   pausecheck          with measure=: pause the first domU for the middle
 //                       third of the interval and report its progress
 //   blkback             serve a block device to each domU started (guest/blk/backend.hpp)
+//   consoles            show each domU's console ring on ours, "[dN] text"
+//                       (guest/console_relay.hpp)
 //   churn=M:N           create and build N domains from module M, destroying
 //                       each at once (the hypervisor must leak nothing)
 #pragma once
@@ -38,6 +40,7 @@ struct Scenario {
     bool blk_backend = false;
     bool pause_check = false;
     bool orchestrate = false; // `scenario`: guest/scenario.hpp
+    bool consoles = false;    // `consoles`: show the domUs' console rings
 };
 
 // Parses "M:MEM:VCPUS"; false if malformed.

@@ -202,14 +202,18 @@ u64 blkback_requests(u16 domid) {
 }
 
 void blkback_wait(u32 port) {
-    (void)blkback_wait_until(port, 0);
+    (void)blkback_wait_until(port, 0, nullptr, 0);
 }
 
-bool blkback_wait_until(u32 port, u64 deadline_ns) {
+bool blkback_wait_until(u32 port, u64 deadline_ns, const u32* also, u32 nalso) {
+    constexpr u32 kMaxAlso = 8;
+    if (nalso > kMaxAlso) nalso = kMaxAlso;
     for (;;) {
-        u32 ports[1 + 2 * kMaxFrontends] = {port};
-        Frontend* owner[1 + 2 * kMaxFrontends] = {};
+        u32 ports[1 + kMaxAlso + 2 * kMaxFrontends] = {port};
+        Frontend* owner[1 + kMaxAlso + 2 * kMaxFrontends] = {};
         u32 n = 1;
+        for (u32 k = 0; k < nalso; k++)
+            ports[n++] = also[k];
         for (Frontend& fe : g_fe) {
             if (!fe.used) continue;
             owner[n] = &fe;
@@ -225,6 +229,7 @@ bool blkback_wait_until(u32 port, u64 deadline_ns) {
             if (deadline_ns) return false;
             continue;
         }
+        if (static_cast<u32>(i) <= nalso) return false; // one of `also`
         Frontend& fe = *owner[i];
         if (ports[i] == fe.store_port) {
             if (!fe.connected) connect(fe);

@@ -23,8 +23,10 @@ void blkback_domain_gone(u16 domid);
 // Sleeps until `port` (the toolstack's own) is pending, serving block
 // requests meanwhile; clears it.
 void blkback_wait(u32 port);
-// The same with a deadline in system time: false when it passed first.
-bool blkback_wait_until(u32 port, u64 deadline_ns);
+// The same with a deadline in system time (0: none), also returning, with
+// false, when one of the `nalso` ports in `also` (at most 8) is pending,
+// which it clears; false too when the deadline passed first.
+bool blkback_wait_until(u32 port, u64 deadline_ns, const u32* also, u32 nalso);
 // Requests served for the domU so far (0 if not connected): its progress.
 u64 blkback_requests(u16 domid);
 

@@ -4,7 +4,8 @@ three domUs that do block I/O with barriers and verify their data; the
 third crashes on purpose and the others finish; the second is paused
 mid-I/O and its progress stops and resumes; ballooning moves 4 MiB from the
 first domU to the second; at the end a frame census over the hypervisor's
-frame table accounts for every frame.
+frame table accounts for every frame. Domain 0 relays the domUs' console
+rings onto its own console throughout.
 
 Runs under -icount shift=2 on two vCPUs: figures and timings repeat, and a
 loaded host cannot stretch the scenario's timed steps."""
@@ -21,7 +22,7 @@ from test_guest_boot import GUEST, BootCase  # noqa: E402
 class Scenario(BootCase):
     def test_three_domus_io_crash_pause_balloon_and_every_frame_accounted(self):
         self.require(GUEST, "guest kernel", "guest.elf")
-        r = self.boot([(GUEST, "start=1:24:1 start=2:24:1 start=3:16:1 blkback scenario"),
+        r = self.boot([(GUEST, "start=1:24:1 start=2:24:1 start=3:16:1 blkback scenario consoles"),
                        (GUEST, "blk=64 balloon"), (GUEST, "blk=64 blksoak=30 balloon"),
                        (GUEST, "blk=32 fault=pf")], timeout=240, icount=2)
         self.assertExit(r, "poweroff")
@@ -30,6 +31,12 @@ class Scenario(BootCase):
             self.assertInLog(r, f"(d{d}) Glasshouse blk: barriers: ")
             self.assertInLog(r, f"(d{d}) Glasshouse blk: verified {n} blocks")
         self.assertInLog(r, "(d2) Glasshouse blk: soak: 30 rounds of 64 blocks written and verified")
+        # Domain 0 shows each domU's console ring on its own console, and a
+        # domU's last words before the report of its exit.
+        for d, n in ((1, 64), (2, 64), (3, 32)):
+            self.assertInLog(r, f"(d0) [d{d}] Glasshouse blk: verified {n} blocks")
+        last = log.index("(d0) [d3] Glasshouse guest: fault=pf: reading unmapped address")
+        self.assertLess(last, log.index("Glasshouse toolstack: d3 exited: crashed"))
         # The crash stays in its domain and is reported; the others finish.
         self.assertInLog(r, "hv: ERROR: domain 3 crashed")
         self.assertInLog(r, "Glasshouse toolstack: d3 exited: crashed")
