@@ -282,8 +282,6 @@ void vcpu_wake(Vcpu* v) {
         runstate_sync(v, now);
         sched::on_wake(v->share, min_vtime_of_others(v, now));
         preempt_for(v);
-    } else if (v->state == VcpuState::runnable) {
-        preempt_for(v); // unpaused: it may run at once
     }
 }
 
