@@ -10,6 +10,8 @@ const char* error_text(Error e) {
         return "ok";
     case Error::Malformed:
         return "malformed packet";
+    case Error::NotFound:
+        return "no such entry";
     case Error::NoThread:
         return "no such thread";
     case Error::Fault:

@@ -20,6 +20,7 @@ struct Bytes {
 enum class Error : u8 {
     Ok = 0,
     Malformed = 0x01,    // packet arguments did not parse
+    NotFound = 0x02,     // no such entry: an injection id (ENOENT)
     NoThread = 0x03,     // thread id names no vCPU (ESRCH)
     Fault = 0x0e,        // guest-virtual address not mapped (EFAULT)
     Busy = 0x10,         // domain in a state that forbids it (EBUSY)

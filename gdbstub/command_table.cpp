@@ -50,6 +50,9 @@ constexpr Command kCommands[] = {
     {"qGlasshouse.trace.filter:", Match::Prefix, "x,x,x,x", cmd_gh_trace_filter},
     {"qGlasshouse.trace.stop", Match::Exact, "", cmd_gh_trace_stop},
     {"qGlasshouse.trace.status", Match::Exact, "", cmd_gh_trace_status},
+    {"qGlasshouse.injections", Match::Exact, "", cmd_injections},
+    {"qGlasshouse.inject:", Match::Prefix, "s", cmd_inject},
+    {"qGlasshouse.uninject:", Match::Prefix, "x", cmd_inject_cancel},
 };
 
 // Length of name if body starts with it (and equals it for Exact), else 0.

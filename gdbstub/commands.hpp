@@ -3,7 +3,7 @@
 //   cmd_resume.cpp     c s C S vCont k D     cmd_break.cpp    Z z
 //   cmd_threads.cpp    H T qC qfThreadInfo qXfer:threads
 //   cmd_query.cpp      qSupported QStartNoAckMode qXfer:features qAttached
-//   cmd_glasshouse.cpp qGlasshouse.*
+//   cmd_glasshouse.cpp qGlasshouse.*      cmd_inject.cpp  qGlasshouse.inject*
 #pragma once
 
 #include "gdbstub/command_table.hpp"
@@ -55,6 +55,10 @@ void cmd_gh_trace_start(Context&, const Args&);
 void cmd_gh_trace_filter(Context&, const Args&);
 void cmd_gh_trace_stop(Context&, const Args&);
 void cmd_gh_trace_status(Context&, const Args&);
+
+void cmd_inject(Context&, const Args&);
+void cmd_inject_cancel(Context&, const Args&);
+void cmd_injections(Context&, const Args&);
 
 // Parses "offset,length" of a qXfer read (after the annex and its ':').
 bool parse_xfer_window(const char* p, usize len, u64& offset, u64& length);

@@ -144,6 +144,18 @@ class Target {
     virtual Error trace_control(TraceOp, const TraceFilters&) { return Error::NotSupported; }
     virtual bool trace_status(TraceStatus&) { return false; }
 
+    // --- fault injection (qGlasshouse.inject*, PROTOCOL.md). `spec` is
+    // the injection's text form (hv/core/inject/spec_text.hpp); the
+    // protocol layer passes it through unparsed.
+    virtual Error inject_arm(const char*, usize, u32& id) {
+        id = 0;
+        return Error::NotSupported;
+    }
+    virtual Error inject_cancel(u32) { return Error::NotSupported; }
+    // Writes entry i of the injection list as NUL-terminated text
+    // ("ID,STATE,EFFECT,DETAIL:SPEC"); false past the end.
+    virtual bool injection_at(usize, char*, usize) { return false; }
+
   protected:
     // Not deletable through the interface: no heap in the hypervisor.
     ~Target() = default;

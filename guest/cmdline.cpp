@@ -101,6 +101,7 @@ bool parse_word(Word word, BootOptions& out) {
         return true;
     }
     if (word.starts_with("beat=")) return parse_count(word.after(5), out.beat_ms);
+    if (word.starts_with("inject=")) return parse_count(word.after(7), out.inject_ms);
     if (word.starts_with("blk=")) return parse_count(word.after(4), out.blk.blocks);
     if (word.starts_with("blkbench=")) return parse_count(word.after(9), out.blk.bench_reqs);
     if (word.starts_with("blksoak=")) return parse_count(word.after(8), out.blk.soak_rounds);

@@ -13,6 +13,7 @@
 //   scenario                        domain 0: the scripted three-domU scenario (guest/scenario.hpp)
 //   beat=MS                         print a heartbeat every MS ms forever (guest/heartbeat.hpp)
 //   dbgloop, selfreport, ptchurn    workloads for gdb and introspection tests (guest/probes.hpp)
+//   inject=MS                       observe and report fault injections (guest/inject_observer.hpp)
 // Unknown words are reported and ignored (Xen may append its own words to
 // dom0's command line, docs/pv-abi.md §1.1).
 #pragma once
@@ -43,6 +44,7 @@ struct BootOptions {
     bool spin = false;        // busy-loop forever after the boot checks (a CPU hog)
     bool balloon = false;     // domU: serve domain 0's memory targets (guest/balloon/driver.hpp)
     u32 beat_ms = 0;          // beat=MS: print a heartbeat forever (guest/heartbeat.hpp)
+    u32 inject_ms = 0;        // inject=MS: report fault injections (guest/inject_observer.hpp)
     Scenario scenario;        // start= options
     CpuTestOptions cpu;       // procs, tick, ping=, pong=, bench, ... (guest/bench.hpp)
     blk::FrontendOptions blk; // blk=, blkbench=

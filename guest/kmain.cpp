@@ -12,6 +12,7 @@
 #include "guest/domid.hpp"
 #include "guest/faults.hpp"
 #include "guest/heartbeat.hpp"
+#include "guest/inject_observer.hpp"
 #include "guest/mmbench.hpp"
 #include "guest/mmtest.hpp"
 #include "guest/probes.hpp"
@@ -162,6 +163,7 @@ extern "C" [[noreturn]] void kmain(const xen::StartInfo* start_info) {
     if (options.balloon && !balloon::run_balloon_driver(si)) shutdown(xen::SHUTDOWN_crash);
     if (options.beat_ms) run_heartbeat(options.beat_ms);
     run_probes(si, options.probe); // returns only when none is set
+    if (options.inject_ms) run_inject_observer(si, options.inject_ms);
     if (options.spin) {
         printk("Glasshouse guest: spinning\n");
         // No `pause`: under TCG it ends the translation block each time,

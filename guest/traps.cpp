@@ -3,6 +3,7 @@
 #include "guest/arch/x86_64/hypercall.hpp"
 #include "guest/arch/x86_64/trap_frame.hpp"
 #include "guest/console.hpp"
+#include "guest/inject_observer.hpp"
 #include "guest/shared_info.hpp"
 #include "guest/shutdown.hpp"
 #include "hv/abi/layout.hpp"
@@ -58,6 +59,7 @@ long install_trap_table() {
 // Called by traps.S. Returning resumes the interrupted code at frame->rip.
 extern "C" void guest_trap_dispatch(guest::TrapFrame* frame) {
     using namespace guest;
+    if (inject_observer_trap(*frame)) return; // inject=MS reports its own
     printk("guest: trap %lu error 0x%lx at %p\n", frame->vector, frame->error,
            reinterpret_cast<void*>(frame->rip));
     switch (frame->vector) {

@@ -310,6 +310,59 @@ Result<std::vector<LayoutRegion>> Client::layout() {
     return l;
 }
 
+Result<std::vector<InjectionEntry>> parse_injections(std::string_view reply) {
+    auto items = split(reply, '|');
+    u64 count = 0;
+    if (items.empty() || !hex_field(items[0], count) || count != items.size() - 1)
+        return bad_reply("injection list does not start with its count", reply);
+    std::vector<InjectionEntry> out;
+    for (usize k = 1; k < items.size(); k++) {
+        std::string_view item = items[k];
+        usize colon = item.find(':');
+        auto f = split(item.substr(0, colon), ',');
+        u64 id = 0;
+        InjectionEntry e;
+        if (colon == std::string_view::npos || f.size() != 4 || !hex_field(f[0], id) ||
+            id > 0xffffffff || f[1].empty() || f[2].empty() || !hex_field(f[3], e.detail))
+            return bad_reply("injection entry is not ID,STATE,EFFECT,DETAIL:SPEC", item);
+        e.id = static_cast<u32>(id);
+        e.state = std::string(f[1]);
+        e.effect = std::string(f[2]);
+        e.spec = std::string(item.substr(colon + 1));
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+Result<u32> Client::inject(std::string_view spec) {
+    std::string packet = "qGlasshouse.inject:" + std::string(spec);
+    auto r = query(packet);
+    if (!r) return r.error();
+    u64 id = 0;
+    if (!hex_field(*r, id) || id > 0xffffffff) {
+        ClientError e = bad_reply("expected an injection id", *r);
+        e.request = packet;
+        return e;
+    }
+    return static_cast<u32>(id);
+}
+
+Result<std::vector<InjectionEntry>> Client::injections() {
+    auto r = query("qGlasshouse.injections");
+    if (!r) return r.error();
+    auto l = parse_injections(*r);
+    if (!l) {
+        ClientError e = l.error();
+        e.request = "qGlasshouse.injections";
+        return e;
+    }
+    return l;
+}
+
+Status Client::uninject(u32 id) {
+    return command(with_hex("qGlasshouse.uninject:", id));
+}
+
 } // namespace gdb::client
 
 namespace gdb::client {

@@ -46,6 +46,15 @@ struct LayoutRegion {
     u64 end = 0; // exclusive
 };
 
+// One entry of qGlasshouse.injections.
+struct InjectionEntry {
+    u32 id = 0;
+    std::string state;  // armed, active, holding, done, cancelled
+    std::string effect; // none, delivered, dropped, failed, ... (hv/core/inject/table.hpp)
+    u64 detail = 0;     // the effect's number: guest rip, port, sub-op, ring index
+    std::string spec;   // the injection's text form (hv/core/inject/spec_text.hpp)
+};
+
 class Client {
   public:
     // Connects and synchronises with the stub (an empty packet, answered
@@ -71,6 +80,11 @@ class Client {
     Status trace_filter(const gdb::TraceFilters& f);
     Status trace_stop();
     Result<gdb::TraceStatus> trace_status();
+    // Fault injection: arm from a spec's text form, returning its id;
+    // list armed and finished injections; cancel an armed one.
+    Result<u32> inject(std::string_view spec);
+    Result<std::vector<InjectionEntry>> injections();
+    Status uninject(u32 id);
 
     // --- building blocks
     // Sends one packet body and returns the reply body exactly as received
@@ -107,6 +121,8 @@ class Client {
 Result<std::vector<gdb::DomainInfo>> parse_domains(std::string_view reply);
 // Parses a qGlasshouse.layout reply ("NAME:START,END;...").
 Result<std::vector<LayoutRegion>> parse_layout(std::string_view reply);
+// Parses a qGlasshouse.injections reply ("COUNT|ID,STATE,EFFECT,DETAIL:SPEC|...").
+Result<std::vector<InjectionEntry>> parse_injections(std::string_view reply);
 // Parses an error reply ("E13", "E.no such domain"); false if it is not one.
 bool parse_error_reply(std::string_view reply, u8& code, std::string& text);
 // True for stop replies: T/S with a signal, W/X with a status.

@@ -7,12 +7,14 @@
 #include "hv/arch/x86_64/ipi.hpp"
 #include "hv/arch/x86_64/layout.hpp"
 #include "hv/arch/x86_64/percpu.hpp"
+#include "hv/core/inject/spec_text.hpp"
 #include "hv/debug/guest_va.hpp"
 #include "hv/domain/crash.hpp"
 #include "hv/domain/domain.hpp"
 #include "hv/domain/domain_alloc.hpp"
 #include "hv/domain/domain_ctl.hpp"
 #include "hv/trace/control.hpp"
+#include "hv/inject/injector.hpp"
 
 extern "C" char __bss_end[];
 
@@ -607,4 +609,43 @@ bool HvTarget::trace_status(gdb::TraceStatus& s) {
         s.lost += c.rings[i].lost;
     }
     return true;
+}
+
+// --- fault injection (hv/inject)
+
+Error HvTarget::inject_arm(const char* text, usize len, u32& id) {
+    inject::Spec spec;
+    if (inject::parse_spec(text, len, spec)) return Error::Invalid;
+    auto r = injector_arm(spec);
+    if (r.ok()) {
+        id = *r;
+        return Error::Ok;
+    }
+    switch (r.error()) {
+    case XEN_ESRCH:
+        return Error::NoDomain;
+    case XEN_EFAULT:
+        return Error::Fault;
+    case XEN_ENOSPC:
+        return Error::NoSpace;
+    default:
+        return Error::Invalid;
+    }
+}
+
+Error HvTarget::inject_cancel(u32 id) {
+    return injector_cancel(id).ok() ? Error::Ok : Error::NotFound;
+}
+
+bool HvTarget::injection_at(usize i, char* buf, usize cap) {
+    const inject::InjectionTable& t = injector_table();
+    // The i-th slot in use, by slot order.
+    for (usize s = 0; const inject::Injection* in = t.at(s); s++) {
+        if (in->state == inject::State::Free) continue;
+        if (i-- == 0) {
+            (void)inject::format_entry(*in, buf, cap); // a cut entry still ends in NUL
+            return true;
+        }
+    }
+    return false;
 }

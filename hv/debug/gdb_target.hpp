@@ -59,6 +59,9 @@ class HvTarget final : public gdb::Target {
     bool layout_at(usize i, gdb::LayoutRegion& r) override;
     gdb::Error trace_control(gdb::TraceOp op, const gdb::TraceFilters& f) override;
     bool trace_status(gdb::TraceStatus& s) override;
+    gdb::Error inject_arm(const char* spec, usize len, u32& id) override;
+    gdb::Error inject_cancel(u32 id) override;
+    bool injection_at(usize i, char* buf, usize cap) override;
 
   private:
     static constexpr usize kMaxStopped = 8;

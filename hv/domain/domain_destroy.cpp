@@ -1,5 +1,7 @@
 #include "hv/domain/domain_destroy.hpp"
 
+#include "hv/inject/injector.hpp"
+
 #include "hv/arch/x86_64/ipi.hpp"
 #include "hv/arch/x86_64/percpu.hpp"
 #include "hv/core/evtchn/interdomain.hpp"
@@ -7,6 +9,7 @@
 #include "hv/domain/domain.hpp"
 #include "hv/domain/domain_alloc.hpp"
 #include "hv/evtchn/evtchn.hpp"
+#include "hv/inject/injector.hpp"
 #include "hv/kernel/log.hpp"
 #include "hv/kernel/memory.hpp"
 #include "hv/mm/grant_map.hpp"
@@ -96,6 +99,7 @@ Status domain_destroy(Domain* d) {
     d->state = DomainState::dying;
     trace::domain_event(id, static_cast<u32>(glass::trace::DomainEventKind::Destroy));
     wait_until_descheduled(d);
+    injector_domain_gone(d);
 
     close_event_channels(d);
     release_vcpu_state(d);

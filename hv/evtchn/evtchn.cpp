@@ -3,6 +3,7 @@
 #include "hv/core/evtchn/pending.hpp"
 #include "hv/core/evtchn/port_table.hpp"
 #include "hv/domain/domain.hpp"
+#include "hv/inject/injector.hpp"
 #include "hv/sched/schedule.hpp"
 
 #include <new>
@@ -17,6 +18,7 @@ bool evtchn_port_in_use(const Domain* d, u32 port) {
 
 void evtchn_raise(Domain* d, u32 port) {
     if (!d->evtchn || !d->shared_info) return;
+    if (injector_notification(d, port)) return; // dropped or delayed on purpose (issue 11)
     u32 vcpu = d->evtchn->notify_vcpu(port);
     if (vcpu >= d->nr_vcpus) return;
     Vcpu* v = &d->vcpus[vcpu];

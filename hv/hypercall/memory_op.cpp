@@ -6,6 +6,7 @@
 #include "hv/domain/domain.hpp"
 #include "hv/domain/domain_alloc.hpp"
 #include "hv/hypercall/hypercall.hpp"
+#include "hv/inject/injector.hpp"
 #include "hv/kernel/memory.hpp"
 #include "hv/mm/guest_access.hpp"
 #include "hv/mm/machine_mm.hpp"
@@ -32,6 +33,10 @@ i64 reservation_op(Vcpu* v, unsigned op, u64 start, u64 arg) {
     DomainExtentOps ops(d);
     mm::MemopLimits lim = memop_limits(v->domain);
     u64 done;
+    // A refused increase is a short count, as when the machine is out of
+    // memory (fault injection, issue 11).
+    if (op != mm::XENMEM_decrease_reservation && injector_refuse_reservation(d))
+        return static_cast<i64>(start);
     if (op == mm::XENMEM_increase_reservation)
         done = mm::increase_reservation(r, start, lim, ops);
     else if (op == mm::XENMEM_decrease_reservation)

@@ -6,6 +6,7 @@
 #include "hv/domain/crash.hpp"
 #include "hv/domain/domain.hpp"
 #include "hv/domain/guest_mode.hpp"
+#include "hv/inject/injector.hpp"
 #include "hv/kernel/log.hpp"
 #include "hv/mm/guest_access.hpp"
 #include "hv/trace/recorder.hpp"
@@ -92,6 +93,7 @@ const char* const kVectorNames[32] = {"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", 
 }
 
 void deliver_pending(Vcpu* v, Regs& r) {
+    if (injector_deliver(v, r)) return; // an injected exception or crash (issue 11)
     if (v->pending_trap.pending) {
         PendingTrap t = v->pending_trap;
         v->pending_trap.pending = false;

@@ -8,6 +8,7 @@
 #include "hv/arch/x86_64/percpu.hpp"
 #include "hv/debug/gdb_server.hpp"
 #include "hv/domain/domain.hpp"
+#include "hv/inject/injector.hpp"
 #include "hv/kernel/log.hpp"
 #include "hv/mm/wpt.hpp"
 #include "hv/sched/hv_lock.hpp"
@@ -74,6 +75,7 @@ void handle_page_fault(Vcpu* v, Regs& r) {
     // must see U only for faults in guest user mode.
     u32 ec = r.error_code & ~4u;
     if (!v->kernel_mode) ec |= 4;
+    if (injector_page_fault(v)) return; // an injected exception goes first (issue 11)
     inject_page_fault(v, cr2, ec);
 }
 
@@ -116,7 +118,9 @@ extern "C" int hv_guest_trap(Regs* frame) {
         }
         return 0;
     }
-    // A debugger's breakpoint, step or watchpoint: the guest never sees it.
+    // A fault injection's rip trigger (issue 11), then a debugger's
+    // breakpoint, step or watchpoint: the guest never sees them.
+    if (vec == 3 && injector_breakpoint(v, r)) return 0;
     if ((vec == 1 || vec == 3) && gdb_guest_trap(v, r, vec)) return 0;
     switch (vec) {
     case 1:

@@ -2,6 +2,7 @@
 // library (inspect: introspect/, trace: traces/); the libraries know nothing
 // of this file. A new verb is one line in kVerbs.
 #include "gdbstub/cli/ctl_main.hpp"
+#include "gdbstub/cli/inject_main.hpp"
 #include "introspect/cli/commands.hpp"
 #include "introspect/cli/options.hpp"
 #include "traces/cli/trace_main.hpp"
@@ -82,6 +83,7 @@ const Verb kVerbs[] = {
      "trace files: info, dump, export, stats, synth (glass trace --help)"},
     {"replay", glass_replay_main,
      "replay a trace on the hypervisor's core: divergences, state at a record"},
+    {"inject", glass_inject_main, "fault injection: arm, list, cancel (glass inject --help)"},
     {"ctl", glass_ctl_main,
      "control the running hypervisor: domains, pause, unpause (glass ctl --help)"},
 };

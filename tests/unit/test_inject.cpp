@@ -233,3 +233,60 @@ TEST_CASE("inject: subops of hypercall families", "[inject]") {
     CHECK(hypercall_subop(32, 4) == 4);        // event_channel_op send
     CHECK(hypercall_subop(1, 7) == kAnySubop); // mmu_update has no sub-op
 }
+
+#include "hv/core/inject/ring_tamper.hpp"
+
+namespace {
+
+// A blkif-shaped ring: 64-byte header, 32 slots of 112 bytes.
+struct Page {
+    alignas(8) u8 bytes[4096] = {};
+    void set(usize off, u32 v) { std::memcpy(bytes + off, &v, 4); }
+    u8* slot(u32 i) { return bytes + 64 + (i & 31) * 112; }
+};
+
+RingTarget blk_ring() {
+    RingTarget r;
+    r.header = 64;
+    r.slot_size = 112;
+    r.slots = 32;
+    r.field_offset = 10; // status
+    r.field_size = 2;
+    r.value = 0xffff;
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("inject: ring responses are corrupted and swapped only when fresh", "[inject]") {
+    Page p;
+    RingTarget r = blk_ring();
+    for (u32 i = 0; i < 32; i++)
+        p.slot(i)[0] = static_cast<u8>(i);
+    u32 index = 0;
+    // rsp_prod 40, frontend waits for index 38 (rsp_event 39): 38, 39 fresh.
+    p.set(8, 40);
+    p.set(12, 39);
+    REQUIRE(swap_newest_responses(p.bytes, r, index));
+    CHECK(index == 38);
+    CHECK(p.slot(38)[0] == (39 & 31));
+    CHECK(p.slot(39)[0] == (38 & 31));
+    REQUIRE(corrupt_newest_response(p.bytes, r, index));
+    CHECK(index == 39);
+    CHECK(p.slot(39)[10] == 0xff);
+    CHECK(p.slot(39)[11] == 0xff);
+    CHECK(p.slot(39)[12] == 0);
+    // Only one fresh response: nothing to reorder; none: nothing to corrupt.
+    p.set(12, 40);
+    CHECK_FALSE(swap_newest_responses(p.bytes, r, index));
+    p.set(12, 41);
+    CHECK_FALSE(corrupt_newest_response(p.bytes, r, index));
+    // Indices the other side scribbled: refused, nothing written past the page.
+    p.set(12, 0x80000000);
+    CHECK_FALSE(corrupt_newest_response(p.bytes, r, index));
+    // Free-running indices wrap.
+    p.set(8, 1);
+    p.set(12, 0);
+    REQUIRE(swap_newest_responses(p.bytes, r, index));
+    CHECK(index == 0xffffffff);
+}

@@ -1,5 +1,7 @@
 #include "hv/core/inject/spec_text.hpp"
 
+#include "hv/core/inject/table.hpp"
+
 namespace inject {
 
 namespace {
@@ -314,6 +316,39 @@ usize format_spec(const Spec& s, char* buf, usize cap) {
         break;
     }
     return o.finish();
+}
+
+const char* state_name(u8 state) {
+    switch (static_cast<State>(state)) {
+    case State::Free:
+        return "free";
+    case State::Armed:
+        return "armed";
+    case State::Active:
+        return "active";
+    case State::Holding:
+        return "holding";
+    case State::Done:
+        return "done";
+    case State::Cancelled:
+        return "cancelled";
+    }
+    return "?";
+}
+
+usize format_entry(const Injection& i, char* buf, usize cap) {
+    Out o(buf, cap);
+    o.hex(i.id);
+    o.put(',');
+    o.put(state_name(static_cast<u8>(i.state)));
+    o.put(',');
+    o.put(effect_name(i.effect));
+    o.put(',');
+    o.hex(i.detail);
+    o.put(':');
+    usize head = o.finish();
+    if (head >= cap) return head + format_spec(i.spec, nullptr, 0);
+    return head + format_spec(i.spec, buf + head, cap - head);
 }
 
 } // namespace inject

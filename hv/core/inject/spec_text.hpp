@@ -29,4 +29,10 @@ const char* parse_spec(const char* text, usize len, Spec& out);
 // needed, without the NUL, so callers can detect a cut.
 usize format_spec(const Spec& s, char* out, usize cap);
 
+// One entry of the injection list: "ID,STATE,EFFECT,DETAIL:SPEC", numbers
+// in hex; STATE is armed, active, holding, done or cancelled.
+struct Injection;
+usize format_entry(const Injection& i, char* out, usize cap);
+const char* state_name(u8 state);
+
 } // namespace inject
