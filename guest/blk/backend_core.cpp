@@ -162,6 +162,7 @@ void BackendCore::respond(const Request& r, Status status) {
     rsp.id = r.id;
     rsp.operation = r.operation;
     rsp.status = status;
+    rsp.seq = next_seq_++;
     ring_.put_response(rsp);
 }
 

@@ -87,6 +87,7 @@ class BackendCore {
     bool more_ = false;
     bool broken_ = false;
     u32 bad_req_prod_ = 0;
+    u32 next_seq_ = 0; // Response::seq of the next response
     BackendStats stats_;
 };
 

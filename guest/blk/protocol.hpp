@@ -62,7 +62,10 @@ struct Response {
     u8 operation;
     u8 pad;
     i16 status; // Status
-    u32 pad1;
+    // Our extension, in blkif's padding: the backend numbers its responses
+    // 0, 1, 2... in the order it puts them on the ring, so a frontend can
+    // tell when the ring's order is not the backend's (a fault injection).
+    u32 seq;
 };
 static_assert(sizeof(Response) == 16);
 

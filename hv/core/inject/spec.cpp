@@ -66,7 +66,6 @@ const char* spec_problem(const Spec& s) {
     case Kind::RingCorrupt:
     case Kind::RingReorder: {
         const RingTarget& r = s.ring;
-        if (s.port == 0) return "needs port (the frontend's event channel)";
         if (r.slot_size == 0 || r.slot_size > 4096) return "needs slot size (1-4096)";
         if (r.slots == 0 || (r.slots & (r.slots - 1))) return "slots must be a power of two";
         if (r.header < 16 || u64{r.header} + u64{r.slot_size} * r.slots > 4096)

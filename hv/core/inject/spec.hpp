@@ -112,7 +112,7 @@ struct Spec {
 
     u64 cr2 = 0;        // PageFault
     u32 error_code = 0; // PageFault, GeneralProtection
-    u32 port = 0;       // event kinds; ring kinds: the frontend's port
+    u32 port = 0;       // event kinds; ring kinds: the frontend's port (0: any)
     u64 delay_ns = 0;   // EventDelay
     u32 hypercall = 0;  // HypercallFail
     u32 subop = kAnySubop;

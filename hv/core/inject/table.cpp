@@ -134,10 +134,12 @@ Injection* InjectionTable::breakpoint(u16 dom, u16 vcpu, u64 addr) {
 Injection* InjectionTable::notification(u16 dom, u32 port) {
     if (idle()) return nullptr;
     for (Injection& i : slots_) {
-        if (i.spec.domain != dom || i.spec.port != port) continue;
         Kind k = i.spec.kind;
-        bool event_kind = k == Kind::EventDrop || k == Kind::EventDelay || k == Kind::RingCorrupt ||
-                          k == Kind::RingReorder;
+        bool ring = k == Kind::RingCorrupt || k == Kind::RingReorder;
+        // A ring injection without a port watches every notification of the
+        // domain (the frontend's port is chosen at connection time).
+        if (i.spec.domain != dom || (i.spec.port != port && !(ring && i.spec.port == 0))) continue;
+        bool event_kind = ring || k == Kind::EventDrop || k == Kind::EventDelay;
         // While a delayed notification is held, later ones merge into it:
         // an event channel is a pending bit, not a queue.
         if (event_kind && (i.state == State::Active || i.state == State::Holding)) return &i;
