@@ -1,5 +1,7 @@
 #include "traces/names.hpp"
 
+#include "hv/core/inject/kinds.hpp"
+
 #include <charconv>
 #include <cinttypes>
 #include <cstdio>
@@ -183,6 +185,11 @@ std::string describe_payload(const RecordHeader& r) {
     }
     case RecordType::FaultInjected: {
         auto e = reinterpret_cast<const FaultInjected*>(&r);
+        if (e->kind)
+            return format("%s: %s, vector %u error %#x detail %#" PRIx64,
+                          ::inject::kind_name(static_cast<::inject::Kind>(e->kind - 1)),
+                          ::inject::effect_name(static_cast<::inject::Effect>(e->effect)),
+                          e->vector, e->error_code, e->address);
         return format("vector %u error %#x address %#" PRIx64, e->vector, e->error_code,
                       e->address);
     }

@@ -197,11 +197,18 @@ struct Schedule {
 };
 static_assert(sizeof(Schedule) == 40);
 
-// A fault the hypervisor injected on purpose (debug_fault=, test harness).
+// A fault the hypervisor injected on purpose (debug_fault=, the fault
+// injector of issue 11). From the injector, kind and effect say what it
+// did (hv/core/inject/kinds.hpp: kind is inject::Kind + 1, effect is
+// inject::Effect; 0 in records from elsewhere and from older writers),
+// vector is the exception's (0xff for the other kinds) and address the
+// effect's detail (guest rip, port, sub-op, ring index).
 struct FaultInjected {
     RecordHeader h;
     std::uint8_t vector;
-    std::uint8_t reserved[3];
+    std::uint8_t kind;   // was reserved: 0 in older traces
+    std::uint8_t effect; // was reserved: 0 in older traces
+    std::uint8_t reserved;
     std::uint32_t error_code;
     std::uint64_t address;
 };

@@ -14,6 +14,7 @@
 #include "hv/mm/grant_map.hpp"
 #include "hv/mm/machine_mm.hpp"
 #include "hv/time/timer.hpp"
+#include "hv/trace/recorder.hpp"
 #include "hv/traps/bounce.hpp"
 
 using inject::Effect;
@@ -27,14 +28,18 @@ constexpr u8 kInt3 = 0xCC;
 // EventDelay: one timer per table slot, raising the held port when it fires.
 hvtime::Timer g_delay_timers[inject::InjectionTable::kCapacity];
 
-// TRACE CALL SITE (issue 9/11): every injection's effect passes here once.
-// When the hypervisor recorder (hv/trace, the "trace" engineer's) is on
-// main, emit a glass::trace::FaultInjected record (traces/record.hpp):
-// domain/vcpu in the header, vector (0xff for non-exception kinds),
-// error_code, address = the effect's detail (guest rip, ring index...).
+// Every injection's effect passes here once: a FaultInjected record in the
+// trace (hv/trace) and a log line.
 void trace_injection(const Injection& i) {
     LOG_INFO("inject #%u %s d%u: %s (detail %lx)", i.id, inject::kind_name(i.spec.kind),
              i.spec.domain, inject::effect_name(i.effect), i.detail);
+    Domain* d = domain_lookup(i.spec.domain);
+    Vcpu* v = d && i.fired_vcpu < d->nr_vcpus ? &d->vcpus[i.fired_vcpu] : nullptr;
+    const inject::Spec& s = i.spec;
+    u8 vector = inject::is_exception(s.kind) ? inject::vector_of(s.kind) : 0xff;
+    u32 error = s.kind == Kind::HypercallFail ? s.error : s.error_code;
+    trace::fault_injected(v, vector, error, i.detail, static_cast<u8>(static_cast<u8>(s.kind) + 1),
+                          static_cast<u8>(i.effect));
 }
 
 void finish(Injection* i, Effect e, u64 detail = 0) {

@@ -206,12 +206,14 @@ void schedule_slow(u16, const Vcpu* prev, const Vcpu* next, u32 reason, u64 prev
     emit(&s, sizeof s);
 }
 
-void fault_injected_slow(Vcpu* v, u8 vector, u32 error_code, u64 address) {
+void fault_injected_slow(Vcpu* v, u8 vector, u32 error_code, u64 address, u8 kind, u8 effect) {
     u16 dom = dom_of(v);
     if (!domain_passes(dom) || !type_passes(RecordType::FaultInjected)) return;
     FaultInjected f{};
     fill_header(f.h, RecordType::FaultInjected, sizeof f, dom, vcpu_of(v));
     f.vector = vector;
+    f.kind = kind;
+    f.effect = effect;
     f.error_code = error_code;
     f.address = address;
     emit(&f, sizeof f);

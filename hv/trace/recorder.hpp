@@ -35,7 +35,7 @@ void event_upcall_slow(Vcpu* v, u64 pending_sel);
 void page_type_slow(u64 mfn, u8 old_type, u8 new_type, u32 type_count);
 void domain_event_slow(u16 domain, u32 kind, u32 reason, u64 arg);
 void schedule_slow(u16 cpu, const Vcpu* prev, const Vcpu* next, u32 reason, u64 prev_ran_ns);
-void fault_injected_slow(Vcpu* v, u8 vector, u32 error_code, u64 address);
+void fault_injected_slow(Vcpu* v, u8 vector, u32 error_code, u64 address, u8 kind, u8 effect);
 
 // Hypercall dispatch: entry before the handler runs, exit after it. Calls
 // nest (multicall); an exit without a recorded entry is not written, so
@@ -75,9 +75,11 @@ inline void schedule(u16 cpu, const Vcpu* prev, const Vcpu* next, u32 reason, u6
     if (recording()) schedule_slow(cpu, prev, next, reason, prev_ran_ns);
 }
 // For the fault injector: one call per fault it injects into v (null: the
-// hypervisor itself), so traces show cause next to effect.
-inline void fault_injected(Vcpu* v, u8 vector, u32 error_code, u64 address) {
-    if (recording()) fault_injected_slow(v, vector, error_code, address);
+// hypervisor itself), so traces show cause next to effect. kind/effect:
+// see glass::trace::FaultInjected.
+inline void fault_injected(Vcpu* v, u8 vector, u32 error_code, u64 address, u8 kind = 0,
+                           u8 effect = 0) {
+    if (recording()) fault_injected_slow(v, vector, error_code, address, kind, effect);
 }
 
 } // namespace trace

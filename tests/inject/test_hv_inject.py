@@ -14,6 +14,7 @@ precise refusals, and last an injected crash of d1: domain 0 is told
 (VIRQ_DOM_EXC), d2 keeps beating.
 
 --ring: the I/O ring injections against the block driver (RingTest).
+--trace: the FaultInjected records of a live trace (TraceTest).
 
 Exit status 0 on success; the failed step and the serial log otherwise.
 """
@@ -23,8 +24,10 @@ import argparse
 import os
 import re
 import socket
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "boot"))
@@ -213,6 +216,48 @@ class RingTest(Test):
             raise Failure("the frontend failed")
 
 
+class TraceTest(Test):
+    """Recording is on from boot (trace=on, guest RAM shared); while
+    `glass trace record` drains it, three injections act on d1, and the
+    trace must hold one FaultInjected record for each, with its effect."""
+
+    def __init__(self, glass: str, q: glasshouse_qemu.Running, port: int, mem: str, hv_elf: str,
+                 out: str):
+        super().__init__(glass, q, port)
+        self.mem, self.hv_elf, self.out = mem, hv_elf, out
+
+    def run(self) -> None:
+        ready = self.expect(OBS + r"ready: domain 1, loop port (\d+)", 0, "observer start", 120)
+        self.expect(OBS + "beat 2$", 0, "observer beating", 60)
+        rec = subprocess.Popen([self.glass, "trace", "record", "--mem", self.mem, "--hv-elf",
+                                self.hv_elf, "--duration-ms", "4000", "--domain", "1", "--quiet",
+                                self.out], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+        time.sleep(0.5)  # the recorder attaches
+        self.check("#PF (traced)", ["pf", "dom=1", "cr2=0x1234000", "error=2"],
+                   OBS + r"observed #PF cr2=1234000 error=2")
+        self.check("hypercall fail (traced)",
+                   ["hypercall-fail", "dom=1", "hc=memory_op.current_reservation", "errno=EIO"],
+                   OBS + r"observed memory_op\(current_reservation\) failed: -5")
+        self.check("spurious event (traced)",
+                   ["evtchn-raise", "dom=1", f"port={ready.group(1)}"],
+                   OBS + r"observed spurious event")
+        out, _ = rec.communicate(timeout=60)
+        if rec.returncode != 0:
+            raise Failure(f"glass trace record: exit {rec.returncode}: {out}")
+        dump = subprocess.run([self.glass, "trace", "dump", "--type", "fault-injected", self.out],
+                              capture_output=True, text=True, timeout=60)
+        lines = [line for line in dump.stdout.splitlines() if "fault-injected" in line]
+        want = [r"d1 +v0 +fault-injected +pf: delivered, vector 14 error 0x2 detail 0x",
+                r"d1 +v0 +fault-injected +hypercall-fail: failed, vector 255 error 0x5 detail 0x3$",
+                rf"d1 +v0 +fault-injected +evtchn-raise: raised, vector 255 error 0 detail "
+                rf"{int(ready.group(1)):#x}$"]
+        if len(lines) != 3 or not all(re.search(w, line) for w, line in zip(want, lines)):
+            raise Failure(f"FaultInjected records: {lines}\n{dump.stderr}")
+        for line in lines:
+            print(f"inject: traced: {line}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--hv", required=True)
@@ -220,16 +265,28 @@ def main() -> int:
     ap.add_argument("--glass", required=True)
     ap.add_argument("--ring", action="store_true",
                     help="the I/O ring injections against the block driver instead")
+    ap.add_argument("--trace", action="store_true",
+                    help="check FaultInjected records in a live trace instead")
     args = ap.parse_args()
     port = free_port()
-    if args.ring:
+    scratch = tempfile.mkdtemp(prefix="glass-inject-", dir="/dev/shm")
+    mem = os.path.join(scratch, "ram")
+    hv_args, shared = "", None
+    if args.trace:
+        modules = [(args.guest, "start=1:16:1"), (args.guest, "inject=100")]
+        hv_args, shared = "trace=on", mem
+    elif args.ring:
         modules = [(args.guest, "start=1:16:1 blkback"), (args.guest, "blk=250")]
     else:
         modules = [(args.guest, "start=1:16:1 start=2:16:1"), (args.guest, "inject=100"),
                    (args.guest, "beat=100")]
-    q = glasshouse_qemu.Running(args.hv, modules, control_port=port)
+    q = glasshouse_qemu.Running(args.hv, modules, hv_args=hv_args, control_port=port,
+                                shared_memory=shared)
     try:
-        if args.ring:
+        if args.trace:
+            hv_elf = os.path.join(os.path.dirname(args.hv), "hv.elf")
+            TraceTest(args.glass, q, port, mem, hv_elf, os.path.join(scratch, "t.trace")).run()
+        elif args.ring:
             RingTest(args.glass, q, port, args.guest).run()
         else:
             Test(args.glass, q, port).run()
@@ -238,6 +295,7 @@ def main() -> int:
         return 1
     finally:
         q.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
     print("inject: ok")
     return 0
 

@@ -6,39 +6,12 @@ namespace inject {
 
 namespace {
 
-constexpr const char* kNames[kKinds] = {
-    "pf",           "gp",           "ud",
-    "db",           "nmi",          "evtchn-raise",
-    "evtchn-drop",  "evtchn-delay", "hypercall-fail",
-    "ring-corrupt", "ring-reorder", "memory-refuse",
-    "crash",
-};
-
 // memory_op keeps an extent start above the command (MEMOP_EXTENT_SHIFT).
 constexpr u64 kMemopCmdMask = 0x3f;
 
 constexpr u32 kMaxHypercall = 64;
 
 } // namespace
-
-const char* kind_name(Kind k) {
-    unsigned i = static_cast<unsigned>(k);
-    return i < kKinds ? kNames[i] : "?";
-}
-
-bool kind_from_name(const char* s, usize len, Kind& out) {
-    for (unsigned i = 0; i < kKinds; i++) {
-        const char* n = kNames[i];
-        usize j = 0;
-        while (j < len && n[j] && n[j] == s[j])
-            j++;
-        if (j == len && !n[j]) {
-            out = static_cast<Kind>(i);
-            return true;
-        }
-    }
-    return false;
-}
 
 const char* spec_problem(const Spec& s) {
     if (static_cast<unsigned>(s.kind) >= kKinds) return "unknown kind";

@@ -15,30 +15,13 @@
 //              a notification of that port, a reservation increase)
 #pragma once
 
-#include "hv/lib/types.hpp"
+#include "hv/core/inject/kinds.hpp"
 
 namespace inject {
 
 constexpr u16 kAnyVcpu = 0xffff;
 constexpr u32 kAnySubop = 0xffffffff;
 constexpr usize kReasonMax = 64;
-
-enum class Kind : u8 {
-    PageFault,         // #PF with cr2 and error_code
-    GeneralProtection, // #GP with error_code
-    InvalidOpcode,     // #UD
-    Debug,             // #DB
-    Nmi,               // through the guest's NMI callback
-    EventRaise,        // set `port` pending (a notification nobody sent)
-    EventDrop,         // swallow the next notification of `port`
-    EventDelay,        // hold the next notification of `port` for delay_ns
-    HypercallFail,     // the next `hypercall`[.`subop`] returns -`error`
-    RingCorrupt,       // overwrite a field of the next response on a ring
-    RingReorder,       // swap the next two responses on a ring
-    MemoryRefuse,      // the next reservation increase gets no frames
-    Crash,             // crash the domain, logging `reason`
-};
-constexpr unsigned kKinds = 13;
 
 enum class Class : u8 { Delivered, Immediate, Matched };
 
@@ -120,10 +103,6 @@ struct Spec {
     RingTarget ring;
     char reason[kReasonMax] = {}; // Crash
 };
-
-// "pf", "gp", "ud", "db", "nmi", "evtchn-raise", ... (the wire names).
-const char* kind_name(Kind k);
-bool kind_from_name(const char* s, usize len, Kind& out);
 
 // Why a spec cannot be armed, or nullptr when it can. Checks what the spec
 // alone decides (ranges, required parameters), not whether the domain

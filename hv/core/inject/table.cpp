@@ -14,40 +14,6 @@ bool matches_call(u32 want_nr, u32 want_sub, u32 nr, u32 sub) {
 
 } // namespace
 
-const char* effect_name(Effect e) {
-    switch (e) {
-    case Effect::None:
-        return "none";
-    case Effect::Delivered:
-        return "delivered";
-    case Effect::NoHandler:
-        return "no-handler";
-    case Effect::NmiNoCallback:
-        return "nmi-no-callback";
-    case Effect::Raised:
-        return "raised";
-    case Effect::Dropped:
-        return "dropped";
-    case Effect::Delayed:
-        return "delayed";
-    case Effect::Failed:
-        return "failed";
-    case Effect::Corrupted:
-        return "corrupted";
-    case Effect::Reordered:
-        return "reordered";
-    case Effect::Refused:
-        return "refused";
-    case Effect::Crashed:
-        return "crashed";
-    case Effect::DomainGone:
-        return "domain-gone";
-    case Effect::Unplantable:
-        return "unplantable";
-    }
-    return "?";
-}
-
 Result<Injection*> InjectionTable::arm(const Spec& s) {
     if (spec_problem(s)) return XEN_EINVAL;
     // A free slot, else the oldest finished one.

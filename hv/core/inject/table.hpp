@@ -23,25 +23,6 @@ enum class State : u8 {
     Cancelled, // cancelled before it acted
 };
 
-// What an injection did, for the listing and the trace.
-enum class Effect : u8 {
-    None,
-    Delivered,     // exception bounced to the guest (detail: guest rip)
-    NoHandler,     // exception had no guest handler: the domain crashed
-    NmiNoCallback, // NMI dropped: no NMI callback and no trap-table entry
-    Raised,        // event port set pending
-    Dropped,       // notification swallowed
-    Delayed,       // notification raised late (detail: ns held)
-    Failed,        // hypercall answered -errno (detail: sub-op)
-    Corrupted,     // ring response field overwritten (detail: ring index)
-    Reordered,     // two ring responses swapped (detail: first index)
-    Refused,       // reservation increase given nothing
-    Crashed,       // domain crashed
-    DomainGone,    // the domain ended first
-    Unplantable,   // rip trigger: the address is not mapped writable-by-us
-};
-const char* effect_name(Effect e);
-
 struct Injection {
     u32 id = 0;
     State state = State::Free;
