@@ -367,6 +367,7 @@ void App::draw_tile(Tile t, Rect r) {
                 ImGui::EndPopup();
             }
             if (shown) {
+                panel_rects_[name] = r;
                 ImGui::BeginChild("content");
                 p->draw(wb_);
                 ImGui::EndChild();
@@ -386,6 +387,8 @@ void App::draw_floating() {
         ImGui::SetNextWindowSize(ImVec2(700, 500), ImGuiCond_FirstUseEver);
         if (focus_next_ == name) ImGui::SetNextWindowFocus();
         if (ImGui::Begin(p->name(), &open)) {
+            ImVec2 pos = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+            panel_rects_[name] = Rect{pos.x, pos.y, size.x, size.y};
             if (ImGui::BeginPopupContextItem("##title")) {
                 draw_panel_menu(*p);
                 ImGui::EndPopup();
@@ -536,7 +539,13 @@ bool App::step_script() {
                              wb_.messages().back().text.c_str());
             break;
         case K::Screenshot:
-            request_screenshot(s.text);
+            if (!s.panel.empty() && !find_panel(s.panel)) {
+                std::fprintf(stderr, "glass-workbench: script: no panel '%s'\n", s.panel.c_str());
+                exit_status_ = 3;
+                quit();
+                return false;
+            }
+            request_screenshot(s.text, s.panel);
             break;
         case K::Resize:
             glfwSetWindowSize(window_, static_cast<int>(s.n), static_cast<int>(s.m));
@@ -574,6 +583,26 @@ bool App::step_script() {
             }
             break;
         }
+        case K::FrameClass: {
+            auto cls = frame_class_from_name(s.text);
+            if (!cls) {
+                std::fprintf(stderr, "glass-workbench: script: no frame class '%s'\n",
+                             s.text.c_str());
+                exit_status_ = 3;
+                quit();
+                return false;
+            }
+            FrameFilter filter;
+            filter.cls = *cls;
+            if (s.m) filter.owner = static_cast<u16>(s.n);
+            std::vector<u64> found = f ? list_frames(f->frames, filter) : std::vector<u64>{};
+            if (waiting(!found.empty(), "a frame of class " + s.text)) return true;
+            wb_.selection.frame = found.front();
+            break;
+        }
+        case K::Va:
+            wb_.selection.va = static_cast<u64>(s.n);
+            break;
         case K::Quit:
             quit();
             script_pos_++;
@@ -601,6 +630,7 @@ int App::run() {
         ImGui::NewFrame();
         handle_shortcuts();
         std::string focusing = focus_next_;
+        panel_rects_.clear();
         draw_frame();
         if (focus_next_ == focusing) focus_next_.clear();
         ImGui::Render();
@@ -625,7 +655,17 @@ int App::run() {
             last_shot = true;
         }
         if (!screenshot_path_.empty()) {
-            auto saved = save_screenshot(screenshot_path_, fw, fh);
+            Rect r{};
+            if (!screenshot_panel_.empty()) {
+                auto it = panel_rects_.find(screenshot_panel_);
+                if (it != panel_rects_.end()) r = it->second;
+            }
+            // Window coordinates to framebuffer pixels (equal unless HiDPI).
+            int ww = 0, wh = 0;
+            glfwGetWindowSize(window_, &ww, &wh);
+            float sx = ww ? float(fw) / float(ww) : 1, sy = wh ? float(fh) / float(wh) : 1;
+            auto saved = save_screenshot(screenshot_path_, fw, fh, int(r.x * sx), int(r.y * sy),
+                                         int(r.w * sx), int(r.h * sy));
             if (saved.ok()) {
                 wb_.notify("saved " + screenshot_path_);
             } else {

@@ -11,6 +11,7 @@
 #include "gui/model/shortcut.hpp"
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,7 +39,10 @@ class App {
     // For scripts and shortcuts.
     void focus_panel(const std::string& name);
     bool press(const Chord& c);
-    void request_screenshot(const std::string& path) { screenshot_path_ = path; }
+    void request_screenshot(const std::string& path, const std::string& panel = "") {
+        screenshot_path_ = path;
+        screenshot_panel_ = panel;
+    }
     void quit() { quit_ = true; }
 
   private:
@@ -66,7 +70,8 @@ class App {
     std::vector<ScriptStep> script_;
     size_t script_pos_ = 0;
     long script_wait_ = 0;
-    std::string screenshot_path_;
+    std::string screenshot_path_, screenshot_panel_;
+    std::map<std::string, Rect> panel_rects_; // where each panel was drawn this frame
     std::string focus_next_;
     bool show_help_ = false;
     bool quit_ = false;

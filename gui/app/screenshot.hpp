@@ -9,6 +9,9 @@
 namespace glass::gui {
 
 struct Saved {};
-Outcome<Saved> save_screenshot(const std::string& path, int width, int height);
+// The whole window (width x height), or the part [x, x+w) x [y, y+h) in
+// window coordinates (top-left origin) when w and h are given.
+Outcome<Saved> save_screenshot(const std::string& path, int width, int height, int x = 0,
+                               int y = 0, int w = 0, int h = 0);
 
 } // namespace glass::gui

@@ -86,6 +86,16 @@ Outcome<std::vector<ScriptStep>> parse_script(const std::string& text) {
             st.kind = K::Screenshot;
             st.text = rest;
             if (rest.empty()) return bad("screenshot wants a file name");
+        } else if (verb == "screenshot-panel") {
+            // "screenshot-panel Memory map: out.png": the panel's tile only.
+            st.kind = K::Screenshot;
+            size_t colon = rest.rfind(':');
+            if (colon == std::string::npos || colon == 0)
+                return bad("screenshot-panel wants PANEL: FILE.png");
+            st.panel = trim(rest.substr(0, colon));
+            st.text = trim(rest.substr(colon + 1));
+            if (st.panel.empty() || st.text.empty())
+                return bad("screenshot-panel wants PANEL: FILE.png");
         } else if (verb == "resize") {
             st.kind = K::Resize;
             std::istringstream in(rest);
@@ -106,12 +116,30 @@ Outcome<std::vector<ScriptStep>> parse_script(const std::string& text) {
             const size_t colon = rest.find(':');
             if (colon == std::string::npos || colon == 0 || trim(rest.substr(colon + 1)).empty())
                 return bad("panel wants NAME: COMMAND");
+        } else if (verb == "frame-class") {
+            st.kind = K::FrameClass;
+            std::istringstream in(rest);
+            std::string cls, dom, extra;
+            in >> cls >> dom >> extra;
+            st.text = cls;
+            st.m = dom.empty() ? 0 : 1;
+            st.limit = 600;
+            if (cls.empty() || (!dom.empty() && !number(dom, st.n)) || !extra.empty())
+                return bad("frame-class wants CLASS [DOMAIN]");
+        } else if (verb == "va") {
+            st.kind = K::Va;
+            char* end = nullptr;
+            std::string hex = rest.rfind("0x", 0) == 0 ? rest.substr(2) : rest;
+            unsigned long long v = std::strtoull(hex.c_str(), &end, 16);
+            if (hex.empty() || *end) return bad("va wants a hex address");
+            st.n = static_cast<long>(v);
         } else if (verb == "quit") {
             st.kind = K::Quit;
             if (!rest.empty()) return bad("quit takes nothing");
         } else {
             return bad("unknown step (wait, wait-domains, wait-paused, wait-running, focus, "
-                       "select, pause, unpause, screenshot, resize, key, panel, quit)");
+                       "select, pause, unpause, screenshot, screenshot-panel, resize, key, "
+                       "frame-class, va, panel, quit)");
         }
         steps.push_back(st);
     }

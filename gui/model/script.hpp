@@ -3,6 +3,8 @@
 // take. Text form: steps separated by ';' or new lines, e.g.
 //   "wait-domains 3; focus Memory map; pause 1; wait-paused 1; screenshot a.png; quit"
 //   "panel Timeline: wait-loaded; panel Replay: step 100"
+// (`frame-class l4 1` and `va ffffffff80100000` select what the Frame, Page
+// tables and Disassembly panels show.)
 #pragma once
 
 #include "introspect/lib/outcome.hpp"
@@ -22,15 +24,18 @@ struct ScriptStep {
         Select,      // domain n
         Pause,
         Unpause,
-        Screenshot, // PNG at `text`
+        Screenshot, // PNG at `text`; of panel `panel` only when that is set
         Resize,     // n x m
         Key,        // a shortcut, as the user would press it: `text` ("ctrl+p")
         Panel,      // a panel's own command: `text` is "NAME: COMMAND" (Panel::command)
+        FrameClass, // select the first frame of class `text` (owned by domain n if m)
+        Va,         // select guest-virtual address n
         Quit,
     };
     Kind kind = Kind::Wait;
     long n = 0, m = 0;
     std::string text;
+    std::string panel;
     long limit = 0; // frames a Wait* may take before the script fails
 };
 

@@ -90,7 +90,9 @@ class FramePanel final : public Panel {
             ImGui::PushFont(mono_font());
             auto rows = decode_table(words, level, present_only_);
             ImGui::TextDisabled("L%u page table: %zu entries shown", level, rows.size());
-            if (ImGui::BeginTable("ptes", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY)) {
+            if (ImGui::BeginTable("ptes", 4,
+                                  ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                                      ImGuiTableFlags_ScrollX | ImGuiTableFlags_SizingFixedFit)) {
                 ImGui::TableSetupScrollFreeze(0, 1);
                 ImGui::TableSetupColumn("index");
                 ImGui::TableSetupColumn("entry");

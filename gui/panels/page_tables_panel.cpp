@@ -68,6 +68,7 @@ class PageTablesPanel final : public Panel {
         draw_level(wb, tree, l4, 4, 0, *range);
         ImGui::PopFont();
         ImGui::EndChild();
+        opened_for_ = path_va_;
     }
 
   private:
@@ -79,6 +80,7 @@ class PageTablesPanel final : public Panel {
             return;
         }
         u64 va = std::strtoull(va_text_.c_str(), nullptr, 16);
+        path_va_ = va;
         auto w = src.walk(l4, va);
         if (!w.ok()) {
             ImGui::TextColored(ImVec4(1, 0.4f, 0.4f, 1), "%s", w.error().c_str());
@@ -133,6 +135,10 @@ class PageTablesPanel final : public Panel {
                           k.level, k.index, static_cast<unsigned long long>(k.va),
                           static_cast<unsigned long long>(k.va_last), k.flags.c_str(), k.level - 1,
                           static_cast<unsigned long long>(k.mfn), k.level, k.index);
+            // Open the path to a newly translated address once; the user
+            // may close it again.
+            if (path_va_ && *path_va_ >= k.va && *path_va_ <= k.va_last && opened_for_ != path_va_)
+                ImGui::SetNextItemOpen(true);
             if (ImGui::TreeNode(label)) {
                 draw_level(wb, tree, k.mfn, k.level - 1, k.va, range);
                 ImGui::TreePop();
@@ -153,6 +159,7 @@ class PageTablesPanel final : public Panel {
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("click: open frame in the Frame panel");
     }
 
+    std::optional<u64> path_va_, opened_for_;
     std::string va_text_, filter_text_ = "ffffffff80000000-ffffffffffffffff";
 };
 

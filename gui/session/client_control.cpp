@@ -45,7 +45,17 @@ Outcome<std::unique_ptr<ClientControl>> ClientControl::connect(const std::string
     opts.timeout = std::chrono::milliseconds(3000);
     auto c = gdb::client::Client::connect(*at, opts);
     if (!c) return R::failure(gdb::client::describe(c.error()));
-    return std::make_unique<ClientControl>(std::move(*c));
+    // A connection attempt made while the hypervisor was still booting may
+    // have left packets in the UART that the stub answers only now; each
+    // such late empty reply would be taken for the answer to our next
+    // request. Ask for the version until the answer is the version.
+    std::string last;
+    for (int i = 0; i < 4; i++) {
+        auto v = c->version();
+        if (v) return std::make_unique<ClientControl>(std::move(*c));
+        last = gdb::client::describe(v.error());
+    }
+    return R::failure("no answer to qGlasshouse.version: " + last);
 }
 
 std::string ClientControl::describe() const {

@@ -21,6 +21,20 @@ TEST_CASE("scripts parse into steps", "[gui][script]") {
     CHECK((*s)[6].m == 720);
 }
 
+TEST_CASE("selection steps parse", "[gui][script]") {
+    auto s = parse_script("frame-class l4 1; frame-class xen; va 0xffffffff80100000");
+    REQUIRE(s.ok());
+    REQUIRE(s->size() == 3);
+    CHECK((*s)[0].kind == K::FrameClass);
+    CHECK((*s)[0].text == "l4");
+    CHECK((*s)[0].n == 1);
+    CHECK((*s)[0].m == 1);
+    CHECK((*s)[1].m == 0);
+    CHECK(static_cast<unsigned long long>((*s)[2].n) == 0xffffffff80100000ull);
+    CHECK_FALSE(parse_script("va zz").ok());
+    CHECK_FALSE(parse_script("frame-class").ok());
+}
+
 TEST_CASE("bad scripts name the step and say why", "[gui][script]") {
     auto s = parse_script("wait 3; pause one");
     REQUIRE_FALSE(s.ok());

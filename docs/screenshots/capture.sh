@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Regenerates the README's workbench screenshots: the demo scenario in
+# QEMU, the workbench driven by a script under Xvfb (a real window): one
+# whole-window overview at 1920x1080, then each panel's tile.
+# Usage: docs/screenshots/capture.sh [BUILD_DIR]
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build=${1:-$root/build}
+out=$root/docs/screenshots
+ini=$(mktemp)
+trap 'rm -f "$ini"' EXIT
+script="wait-domains 4 3000; wait 120; select 1;
+screenshot $out/overview.png;
+focus Memory map; wait 20; screenshot-panel Memory map: $out/memory-map.png;
+frame-class l4 1; focus Frame; wait 10; screenshot-panel Frame: $out/frame.png;
+va ffffffff80100000; focus Page tables; wait 10; screenshot-panel Page tables: $out/page-tables.png;
+select 3; focus Event channels; wait 30; screenshot-panel Event channels: $out/event-channels.png;
+select 1; focus Disassembly; wait 10; screenshot-panel Disassembly: $out/disassembly.png;
+focus Console; wait 5; screenshot-panel Console: $out/console.png;
+focus Domains; pause 1; wait-paused 1 3000; wait 10; screenshot-panel Domains: $out/domains-paused.png;
+unpause 1; wait-running 1 3000; quit"
+xvfb-run -a -s "-screen 0 1920x1080x24" "$build/gui/glass-workbench" --launch demo \
+    --size 1920x1080 --ini "$ini" --script "$script"
+ls -l "$out"/*.png
