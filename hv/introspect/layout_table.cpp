@@ -2,11 +2,14 @@
 
 #include "hv/arch/x86_64/paging.hpp"
 #include "hv/core/evtchn/port_table.hpp"
+#include "hv/core/grant/grant_table.hpp"
+#include "hv/core/grant/maptrack.hpp"
 #include "hv/core/mm/frame_table.hpp"
 #include "hv/domain/domain.hpp"
 #include "hv/kernel/log.hpp"
 #include "hv/lib/string.hpp"
 #include "hv/trace/control.hpp"
+#include "hv/mm/grant_map.hpp"
 
 #include <cstddef>
 
@@ -22,6 +25,14 @@ struct IntrospectLayout {
     static constexpr u32 evtchn_ports = offsetof(EvtchnTable, ports_);
     static constexpr u32 evtchn_nr_vcpus = offsetof(EvtchnTable, nr_vcpus_);
     static constexpr u32 evtchn_domid = offsetof(EvtchnTable, domid_);
+    using GT = grant::GrantTable;
+    static constexpr u32 grant_owner = offsetof(GT, owner_);
+    static constexpr u32 grant_version = offsetof(GT, version_);
+    static constexpr u32 grant_nr_frames = offsetof(GT, nr_frames_);
+    static constexpr u32 grant_shared = offsetof(GT, shared_);
+    static constexpr u32 grant_active = offsetof(GT, active_);
+    static constexpr u32 maptrack_entries = offsetof(grant::Maptrack, entries_);
+    static constexpr u32 maptrack_in_use = offsetof(grant::Maptrack, in_use_);
 };
 
 namespace {
@@ -69,6 +80,8 @@ void domain_fields(Writer& w) {
     w.add("Domain.cap", offsetof(Domain, share) + offsetof(sched::ShareGroup, cap), sizeof(u32));
     FIELD(Domain, console_mfn);
     FIELD(Domain, store_mfn);
+    FIELD(Domain, console_port);
+    FIELD(Domain, store_port);
     FIELD(Domain, cmdline);
     CONST("kMaxVcpus", kMaxVcpus);
     ENUM(DomainState, building);
@@ -153,6 +166,59 @@ void evtchn_fields(Writer& w) {
     FIELD(VcpuInfo, evtchn_upcall_pending);
     FIELD(VcpuInfo, evtchn_upcall_mask);
     FIELD(VcpuInfo, evtchn_pending_sel);
+    FIELD(VcpuInfo, time);
+    using xen::VcpuTimeInfo;
+    FIELD(VcpuTimeInfo, system_time);
+}
+
+// Grant state lives outside Domain (hv/mm/grant_map): a registry of slots by
+// domain id. "phys.Name" entries give a machine address in `offset` (the
+// image is below 4 GiB) and the bytes there in `size`.
+void grant_fields(Writer& w) {
+    unsigned count = 0;
+    const GrantSlot* slots = grant_registry(count);
+    u64 phys = arch::virt_to_phys(slots);
+    if (phys >> 32) panic("grant registry above 4 GiB (%lx)", phys);
+    w.add("phys.GrantSlots", phys, u64(count) * sizeof(GrantSlot));
+    SIZEOF(GrantSlot);
+    FIELD(GrantSlot, grants);
+    FIELD(GrantSlot, dying);
+    FIELD(DomainGrants, table);
+    FIELD(DomainGrants, maptrack);
+    using IL = IntrospectLayout;
+    w.add("GrantTable.owner", IL::grant_owner, sizeof(u16));
+    w.add("GrantTable.version", IL::grant_version, sizeof(unsigned));
+    w.add("GrantTable.nr_frames", IL::grant_nr_frames, sizeof(unsigned));
+    w.add("GrantTable.shared", IL::grant_shared, sizeof(u64) * grant::kMaxFrames);
+    w.add("GrantTable.active", IL::grant_active, sizeof(u64) * grant::kMaxFrames);
+    using grant::ActiveEntry;
+    SIZEOF(ActiveEntry);
+    FIELD(ActiveEntry, host_ro);
+    FIELD(ActiveEntry, host_rw);
+    FIELD(ActiveEntry, dev_ro);
+    FIELD(ActiveEntry, dev_rw);
+    FIELD(ActiveEntry, domid);
+    FIELD(ActiveEntry, mfn);
+    w.add("Maptrack.entries", IL::maptrack_entries,
+          sizeof(grant::MaptrackEntry) * grant::Maptrack::kEntries);
+    w.add("Maptrack.in_use", IL::maptrack_in_use, sizeof(u32));
+    using grant::MaptrackEntry;
+    SIZEOF(MaptrackEntry);
+    FIELD(MaptrackEntry, flags);
+    FIELD(MaptrackEntry, ref);
+    FIELD(MaptrackEntry, mfn);
+    FIELD(MaptrackEntry, domid);
+    CONST("kGrantEntriesPerFrameV1", grant::kEntriesPerFrameV1);
+    CONST("kGrantEntriesPerFrameV2", grant::kEntriesPerFrameV2);
+}
+
+// Scheduler state the host shows: each vCPU's weighted virtual time and
+// when it last started running, each domain's use of its cap period.
+void sched_fields(Writer& w) {
+    w.add("Vcpu.vtime", offsetof(Vcpu, share) + offsetof(sched::ShareEntity, vtime), sizeof(u64));
+    FIELD(Vcpu, run_start_ns);
+    w.add("Domain.used_in_period",
+          offsetof(Domain, share) + offsetof(sched::ShareGroup, used_in_period), sizeof(u64));
 }
 
 void frame_fields(Writer& w) {
@@ -191,5 +257,7 @@ unsigned introspect_fill_layout(introspect_abi::FieldDesc* out, unsigned max) {
     evtchn_fields(w);
     frame_fields(w);
     trace_fields(w);
+    grant_fields(w);
+    sched_fields(w);
     return w.count();
 }

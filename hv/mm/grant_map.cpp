@@ -17,14 +17,16 @@ using namespace xen;
 namespace {
 
 constexpr unsigned kMaxDomains = 256;
-// Keyed by domain id, not held by the Domain: a destroyed domain's table
-// lives on (dying) while others still map its grants.
-struct GrantSlot {
-    DomainGrants* grants;
-    u64 first_mfn, pages; // where the DomainGrants object lives
-    bool dying;
-};
 GrantSlot g_grants[kMaxDomains];
+
+} // namespace
+
+const GrantSlot* grant_registry(unsigned& count) {
+    count = kMaxDomains;
+    return g_grants;
+}
+
+namespace {
 
 DomainGrants* grants_by_id(u16 id) {
     return id < kMaxDomains ? g_grants[id].grants : nullptr;

@@ -18,6 +18,17 @@ struct DomainGrants {
     grant::Maptrack maptrack;
 };
 
+// Keyed by domain id, not held by the Domain: a destroyed domain's table
+// lives on (dying) while others still map its grants. Published to host
+// tools through the introspection root (hv/introspect/layout_table.cpp).
+struct GrantSlot {
+    DomainGrants* grants;
+    u64 first_mfn, pages; // where the DomainGrants object lives
+    bool dying;
+};
+// The slots, indexed by domain id; `count` is how many.
+const GrantSlot* grant_registry(unsigned& count);
+
 // The grant state of d, created on first use; null if out of memory, or
 // while the table of a destroyed domain with the same id still has grants
 // pinned by others.

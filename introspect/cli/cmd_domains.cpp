@@ -19,13 +19,16 @@ void print_json(const DomainsSnapshot& s) {
         j.field("nr_pages", d.nr_pages).field("max_pages", d.max_pages);
         j.field("memory_kib", d.nr_pages * 4).field("shared_info_mfn", d.shared_info_mfn);
         j.field("pause_count", d.pause_count).field("weight", d.weight).field("cap", d.cap);
-        j.field("cmdline", d.cmdline);
+        j.field("cmdline", d.cmdline).field("used_in_period_ns", d.used_in_period_ns);
+        j.field("console_mfn", d.console_mfn).field("console_port", d.console_port);
+        j.field("store_mfn", d.store_mfn).field("store_port", d.store_port);
         j.key("vcpus").begin_array();
         for (const auto& v : d.vcpus) {
             j.begin_object();
             j.field("id", v.id).field("state", v.state).field("initialised", v.initialised);
             j.field("kernel_mode", v.kernel_mode).field("kernel_l4_mfn", v.kernel_l4_mfn);
             j.field("user_l4_mfn", v.user_l4_mfn).field("cr2", v.cr2);
+            j.field("vtime", v.vtime).field("run_start_ns", v.run_start_ns);
             j.key("regs").begin_object();
             for (const auto& [name, value] : v.regs)
                 j.field(name.c_str(), value);

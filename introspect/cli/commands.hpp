@@ -16,6 +16,9 @@ int cmd_walk(const Target& t, const InspectOptions& o);
 int cmd_reverse(const Target& t, const InspectOptions& o);
 int cmd_evtchn(const Target& t, const InspectOptions& o);
 int cmd_diff(const Target& t, const InspectOptions& o);
+int cmd_grants(const Target& t, const InspectOptions& o);
+int cmd_rings(const Target& t, const InspectOptions& o);
+int cmd_sched(const Target& t, const InspectOptions& o);
 
 // Prints "glass inspect: <why>" to stderr and returns 1.
 int fail(const std::string& why);

@@ -37,6 +37,7 @@ struct Command {
 const Command kCommands[] = {
     {"domains", 0, cmd_domains}, {"frames", 0, cmd_frames}, {"walk", 2, cmd_walk},
     {"reverse", 1, cmd_reverse}, {"evtchn", 1, cmd_evtchn}, {"diff", 0, cmd_diff},
+    {"grants", 1, cmd_grants},   {"rings", 1, cmd_rings},   {"sched", 0, cmd_sched},
 };
 
 int inspect(int argc, char** argv) {

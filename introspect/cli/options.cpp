@@ -16,6 +16,9 @@ const char* const kInspectUsage =
     "  reverse MFN                     page-table entries that map frame MFN\n"
     "  evtchn DOM                      event channels of domain DOM\n"
     "  diff [--interval MS]            what changes over MS milliseconds\n"
+    "  grants DOM                      grant entries, who pins them, mappings DOM holds\n"
+    "  rings DOM                       console, store and block rings of DOM\n"
+    "  sched                           scheduler statistics per domain and vCPU\n"
     "--mem defaults to $GLASS_MEM or /dev/shm/glasshouse.ram; --hv-elf to $GLASS_HV_ELF\n"
     "(without it the root is found by scanning RAM).\n";
 

@@ -1,5 +1,7 @@
 #include "introspect/lib/domains.hpp"
 
+#include "introspect/lib/record.hpp"
+
 #include <cstring>
 
 namespace glass {
@@ -9,42 +11,6 @@ const char* const kRegNames[] = {"rax", "rbx", "rcx", "rdx", "rsi",    "rdi", "r
                                  "rsp", "r8",  "r9",  "r10", "r11",    "r12", "r13",
                                  "r14", "r15", "rip", "cs",  "rflags", "ss"};
 const char* const kRunstates[] = {"running", "runnable", "blocked", "offline"};
-
-// Reads fields of one record at `base` by layout name.
-class Record {
-  public:
-    Record(const Target& t, u64 base) : t_(t), base_(base) {}
-    u64 get(const std::string& name, u64 extra = 0) const {
-        Field f = t_.layout()[name];
-        return read_uint(base_ + f.offset + extra, f.size);
-    }
-    u64 read_uint(u64 pa, u32 size) const {
-        const MachineMemory& m = t_.memory();
-        switch (size) {
-        case 1: {
-            u8 v = 0;
-            return m.load(pa, v) ? v : 0;
-        }
-        case 2: {
-            u16 v = 0;
-            return m.load(pa, v) ? v : 0;
-        }
-        case 4: {
-            u32 v = 0;
-            return m.load(pa, v) ? v : 0;
-        }
-        default: {
-            u64 v = 0;
-            return m.load(pa, v) ? v : 0;
-        }
-        }
-    }
-    u64 base() const { return base_; }
-
-  private:
-    const Target& t_;
-    u64 base_;
-};
 
 VcpuSnapshot read_vcpu(const Target& t, u64 base, u32 id) {
     const Layout& l = t.layout();
@@ -57,6 +23,8 @@ VcpuSnapshot read_vcpu(const Target& t, u64 base, u32 id) {
     v.kernel_l4_mfn = r.get("Vcpu.kernel_l4_mfn");
     v.user_l4_mfn = r.get("Vcpu.user_l4_mfn");
     v.cr2 = r.get("Vcpu.cr2");
+    v.vtime = r.get("Vcpu.vtime");
+    v.run_start_ns = r.get("Vcpu.run_start_ns");
     u64 regs = l["Vcpu.regs"].offset;
     for (const char* name : kRegNames) {
         Field f = l[std::string("Regs.") + name];
@@ -67,6 +35,7 @@ VcpuSnapshot read_vcpu(const Target& t, u64 base, u32 id) {
     v.runstate = state < 4 ? kRunstates[state] : std::to_string(state);
     for (unsigned i = 0; i < 4; i++)
         v.runstate_ns[i] = r.read_uint(base + rs + l["RunstateInfo.time"].offset + 8 * i, 8);
+    v.state_entry_ns = r.read_uint(base + rs + l["RunstateInfo.state_entry_time"].offset, 8);
     return v;
 }
 
@@ -88,6 +57,11 @@ Outcome<DomainSnapshot> read_domain(const Target& t, u64 va) {
     d.pause_count = static_cast<u32>(r.get("Domain.pause_count"));
     d.weight = static_cast<u32>(r.get("Domain.weight"));
     d.cap = static_cast<u32>(r.get("Domain.cap"));
+    d.used_in_period_ns = r.get("Domain.used_in_period");
+    d.console_mfn = r.get("Domain.console_mfn");
+    d.store_mfn = r.get("Domain.store_mfn");
+    d.console_port = static_cast<u32>(r.get("Domain.console_port"));
+    d.store_port = static_cast<u32>(r.get("Domain.store_port"));
     d.evtchn_phys = t.hv_phys(r.get("Domain.evtchn"));
     Field cmd = l["Domain.cmdline"];
     if (const u8* p = t.memory().at(pa + cmd.offset, cmd.size))
@@ -98,6 +72,14 @@ Outcome<DomainSnapshot> read_domain(const Target& t, u64 va) {
     u64 vcpu_size = l["sizeof.Vcpu"].size;
     for (u64 i = 0; i < nr && i < max; i++)
         d.vcpus.push_back(read_vcpu(t, pa + l["Domain.vcpus"].offset + i * vcpu_size, u32(i)));
+    // The time each vCPU last saw (vcpu_info in shared_info): the host has
+    // no clock of the hypervisor's, this is the latest one it published.
+    if (d.shared_info_mfn) {
+        u64 vi = (d.shared_info_mfn << kPageShift) + l["SharedInfo.vcpu_info"].offset;
+        u64 st = l["VcpuInfo.time"].offset + l["VcpuTimeInfo.system_time"].offset;
+        for (auto& v : d.vcpus)
+            v.system_time_ns = r.read_uint(vi + v.id * l["sizeof.VcpuInfo"].size + st, 8);
+    }
     return d;
 }
 

@@ -23,7 +23,11 @@ struct VcpuSnapshot {
     u64 cr2 = 0;
     std::vector<std::pair<std::string, u64>> regs; // in Regs order of the names below
     std::string runstate;                          // running, runnable, blocked, offline
-    u64 runstate_ns[4] = {};                       // time in each runstate
+    u64 runstate_ns[4] = {};                       // time in each runstate before the current one
+    u64 state_entry_ns = 0;                        // system time the current runstate began
+    u64 system_time_ns = 0; // its vcpu_info's system time (last update the hypervisor wrote)
+    u64 vtime = 0;          // scheduler's weighted virtual time ("ns at weight 256")
+    u64 run_start_ns = 0;   // system time it last started running
 
     u64 l4_mfn() const { return kernel_mode || !user_l4_mfn ? kernel_l4_mfn : user_l4_mfn; }
     u64 reg(const std::string& name) const;
@@ -37,6 +41,9 @@ struct DomainSnapshot {
     u64 nr_pages = 0, max_pages = 0;
     u64 shared_info_mfn = 0;
     u32 pause_count = 0, weight = 0, cap = 0;
+    u64 used_in_period_ns = 0;          // CPU time charged in the current cap period
+    u64 console_mfn = 0, store_mfn = 0; // builder-allocated rings (domUs), 0 = none
+    u32 console_port = 0, store_port = 0;
     std::string cmdline;
     std::vector<VcpuSnapshot> vcpus;
     u64 struct_phys = 0; // machine address of the hypervisor's Domain

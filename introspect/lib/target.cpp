@@ -123,4 +123,13 @@ bool Target::lock_free(u32& next) const {
     return next == serving;
 }
 
+bool Target::wait_quiet(u32& next, u64& gen) const {
+    for (unsigned spin = 0; spin < 20000; spin++) {
+        gen = generation();
+        if (lock_free(next) && (gen & 1) == 0) return true;
+        __builtin_ia32_pause();
+    }
+    return false;
+}
+
 } // namespace glass

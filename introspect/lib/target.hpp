@@ -47,13 +47,27 @@ class Target {
 
     // Runs `read` until it did not overlap any hypervisor change, at most
     // `tries` times; the last attempt's result stands either way.
+    // Nested inside another read_consistent (a snapshot made of smaller
+    // ones), `read` runs once: the outer read's checks cover it, and
+    // retrying inside would multiply the attempts.
     template <class F>
     ReadStamp read_consistent(F&& read, unsigned tries = 64) const {
         ReadStamp stamp;
+        if (nesting_ > 0) {
+            read();
+            stamp.consistent = true;
+            stamp.attempts = 1;
+            stamp.generation = generation();
+            return stamp;
+        }
+        struct Nest {
+            Nest() { nesting_++; }
+            ~Nest() { nesting_--; }
+        } nest;
         for (stamp.attempts = 1;; stamp.attempts++) {
-            u64 gen_before = generation();
+            u64 gen_before = 0;
             u32 next_before = 0;
-            bool quiet = lock_free(next_before) && (gen_before & 1) == 0;
+            bool quiet = wait_quiet(next_before, gen_before);
             read();
             stamp.generation = gen_before;
             if (quiet && lock_next() == next_before && generation() == gen_before) {
@@ -73,7 +87,13 @@ class Target {
     u32 lock_next() const;
     // Whether the lock is free now; `next` as read, for the end check.
     bool lock_free(u32& next) const;
+    // Spins (a bounded while, about as long as a critical section under
+    // TCG) until the lock is free and no domain change is under way, so an
+    // attempt is not spent copying while the hypervisor writes. False if
+    // it never got quiet; `next` and `gen` as last read.
+    bool wait_quiet(u32& next, u64& gen) const;
 
+    static inline thread_local int nesting_ = 0;
     std::shared_ptr<MappedFile> file_; // keeps mem_ mapped, when from a file
     MachineMemory mem_;
     introspect_abi::Root root_{};

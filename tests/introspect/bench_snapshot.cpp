@@ -19,6 +19,7 @@
 #include <cstring>
 #include <string>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <thread>
 #include <vector>
 
@@ -114,7 +115,12 @@ int live(const std::string& mem, double hz, double seconds) {
         if (!f.stamp.consistent || !d.ok() || !d->stamp.consistent) torn++;
         std::this_thread::sleep_until(next);
     }
-    std::printf("reader: %u snapshots at %.0f Hz, %u not consistent\n", reads, hz, torn);
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    double cpu = double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                 double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+    std::printf("reader: %u snapshots at %.0f Hz, %u not consistent, %.1f%% of one CPU\n", reads,
+                hz, torn, 100.0 * cpu / seconds);
     return 0;
 }
 

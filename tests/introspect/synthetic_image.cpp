@@ -81,6 +81,42 @@ SyntheticImage::SyntheticImage(u64 bytes) : bytes_(bytes, 0) {
     field("VcpuInfo.evtchn_upcall_pending", 0, 1);
     field("VcpuInfo.evtchn_upcall_mask", 1, 1);
     field("VcpuInfo.evtchn_pending_sel", 8, 8);
+    field("Domain.console_mfn", 0x48, 8);
+    field("Domain.store_mfn", 0x50, 8);
+    field("Domain.console_port", 0x58, 4);
+    field("Domain.store_port", 0x5c, 4);
+    field("Domain.used_in_period", 0x60, 8);
+    field("Vcpu.vtime", 0x30, 8);
+    field("RunstateInfo.state_entry_time", 8, 8);
+    field("VcpuInfo.time", 32, 24);
+    field("VcpuTimeInfo.system_time", 8, 8);
+    field("Vcpu.run_start_ns", 0x38, 8);
+    field("phys.GrantSlots", kGrantSlotsPhys, kMaxDomains * 32);
+    field("sizeof.GrantSlot", 0, 32);
+    field("GrantSlot.grants", 0, 8);
+    field("GrantSlot.dying", 24, 1);
+    field("DomainGrants.table", kGrantTableAt, 0x300);
+    field("DomainGrants.maptrack", kMaptrackAt, 16 + 1024 * 24);
+    field("GrantTable.version", 0, 4);
+    field("GrantTable.nr_frames", 4, 4);
+    field("GrantTable.shared", 0x10, 32 * 8);
+    field("GrantTable.active", 0x110, 32 * 8);
+    field("sizeof.ActiveEntry", 0, 16);
+    field("ActiveEntry.host_ro", 0, 1);
+    field("ActiveEntry.host_rw", 1, 1);
+    field("ActiveEntry.dev_ro", 2, 1);
+    field("ActiveEntry.dev_rw", 3, 1);
+    field("ActiveEntry.domid", 4, 2);
+    field("ActiveEntry.mfn", 8, 8);
+    field("Maptrack.entries", 16, 1024 * 24);
+    field("Maptrack.in_use", 0, 4);
+    field("sizeof.MaptrackEntry", 0, 24);
+    field("MaptrackEntry.flags", 0, 4);
+    field("MaptrackEntry.ref", 4, 4);
+    field("MaptrackEntry.mfn", 8, 8);
+    field("MaptrackEntry.domid", 16, 2);
+    field("const.kGrantEntriesPerFrameV1", 512, 0);
+    field("const.kGrantEntriesPerFrameV2", 256, 0);
     seal();
 }
 
@@ -131,6 +167,42 @@ u64 SyntheticImage::add_evtchn(u64 dom_pa, u64 mfn) {
     u64 pa = mfn * kPageSize;
     put<u64>(dom_pa + offset("Domain.evtchn"), kDirectMap + pa);
     return pa;
+}
+
+u64 SyntheticImage::add_grants(u16 domid, u64 mfn, u64 shared_mfn, u64 active_mfn) {
+    u64 pa = mfn * kPageSize;
+    put<u64>(kGrantSlotsPhys + 32 * domid, kDirectMap + pa);
+    u64 table = pa + kGrantTableAt;
+    put<u32>(table, 1);
+    put<u32>(table + 4, 1);
+    put<u64>(table + 0x10, shared_mfn);
+    put<u64>(table + 0x110, active_mfn);
+    return pa;
+}
+
+void SyntheticImage::set_grant(u64 grants_pa, u32 ref, u16 flags, u16 domid, u32 frame) {
+    u64 shared = get<u64>(grants_pa + kGrantTableAt + 0x10) * kPageSize;
+    put<u16>(shared + 8 * ref, flags);
+    put<u16>(shared + 8 * ref + 2, domid);
+    put<u32>(shared + 8 * ref + 4, frame);
+}
+
+void SyntheticImage::set_active(u64 grants_pa, u32 ref, u8 host_rw, u16 domid, u64 mfn) {
+    u64 active = get<u64>(grants_pa + kGrantTableAt + 0x110) * kPageSize;
+    put<u8>(active + 16 * ref + 1, host_rw);
+    put<u16>(active + 16 * ref + 4, domid);
+    put<u64>(active + 16 * ref + 8, mfn);
+}
+
+void SyntheticImage::add_mapping(u64 grants_pa, u32 handle, u32 flags, u16 granter, u32 ref,
+                                 u64 mfn) {
+    u64 mt = grants_pa + kMaptrackAt;
+    put<u32>(mt, get<u32>(mt) + 1);
+    u64 e = mt + 16 + 24 * handle;
+    put<u32>(e, flags);
+    put<u32>(e + 4, ref);
+    put<u64>(e + 8, mfn);
+    put<u16>(e + 16, granter);
 }
 
 void SyntheticImage::set_port(u64 evtchn_pa, u32 port, u8 state, u8 virq, u16 remote_dom) {

@@ -24,6 +24,8 @@ class SyntheticImage {
     static constexpr u64 kDirectMap = 0xFFFF830000000000ull;
     static constexpr u64 kImageOffset = 0xFFFF82D080000000ull;
     static constexpr u32 kMaxDomains = 16;
+    static constexpr u64 kGrantSlotsPhys = 0x205000;
+    static constexpr u32 kGrantTableAt = 0x100, kMaptrackAt = 0x400;
 
     // Synthetic layouts (offsets unlike the real ones on purpose).
     static constexpr u32 kDomainSize = 0x2000, kVcpuSize = 0x200, kVcpusAt = 0x400;
@@ -61,6 +63,13 @@ class SyntheticImage {
     // An event-channel table at machine frame `mfn` for the domain at dom_pa.
     u64 add_evtchn(u64 dom_pa, u64 mfn);
     void set_port(u64 evtchn_pa, u32 port, u8 state, u8 virq, u16 remote_dom);
+
+    // Grant state of `domid` at machine frame `mfn` (8 frames), with one
+    // shared v1 frame and its active entries.
+    u64 add_grants(u16 domid, u64 mfn, u64 shared_mfn, u64 active_mfn);
+    void set_grant(u64 grants_pa, u32 ref, u16 flags, u16 domid, u32 frame);
+    void set_active(u64 grants_pa, u32 ref, u8 host_rw, u16 domid, u64 mfn);
+    void add_mapping(u64 grants_pa, u32 handle, u32 flags, u16 granter, u32 ref, u64 mfn);
 
     // The offset a test names, from the published table.
     u32 offset(const std::string& name) const;

@@ -7,6 +7,9 @@
 #include "introspect/lib/domains.hpp"
 #include "introspect/lib/evtchn.hpp"
 #include "introspect/lib/frames.hpp"
+#include "introspect/lib/grants.hpp"
+#include "introspect/lib/rings.hpp"
+#include "introspect/lib/sched.hpp"
 #include "introspect/lib/target.hpp"
 #include "introspect/lib/walk.hpp"
 
@@ -265,4 +268,111 @@ TEST_CASE("snapshot diffs list what changed", "[introspect]") {
     REQUIRE(fc.size() == 3);
     CHECK(fc[2].mfn == 0x900);
     CHECK(classify(fc[2].after) == FrameClass::L1);
+}
+
+TEST_CASE("grants, active pins, mappings and the block ring they lead to", "[introspect]") {
+    SyntheticImage img;
+    u64 d0 = img.add_domain(0, 0x400, 1, 100, 1);
+    u64 d1 = img.add_domain(1, 0x402, 1, 100, 1);
+    (void)d0;
+    constexpr u64 kStore = 0x500, kRing = 0x501, kShared = 0x510, kActive = 0x512;
+    img.put<u64>(d1 + img.offset("Domain.store_mfn"), kStore);
+    img.put<u32>(d1 + img.offset("Domain.store_port"), 2);
+    u64 g1 = img.add_grants(1, 0x420, kShared, kActive);
+    img.set_grant(g1, 1, 1, 0, kStore);    // permit_access to d0
+    img.set_grant(g1, 8, 1, 0, kRing);     // the ring
+    img.set_grant(g1, 9, 1 | 4, 0, 0x777); // read-only data page, not mapped
+    img.set_active(g1, 8, 1, 0, kRing);
+    u64 g0 = img.add_grants(0, 0x430, 0x514, 0x516);
+    img.add_mapping(g0, 3, 2, 1, 8, kRing);
+    // Announce (guest/blk/connect.hpp): magic, state connected, ring ref 8, port 3.
+    img.put<u32>(kStore * 4096, 0x4b424847);
+    img.put<u32>(kStore * 4096 + 4, 2);
+    img.put<u32>(kStore * 4096 + 8, 8);
+    img.put<u32>(kStore * 4096 + 12, 3);
+    // Ring: 5 requests produced, 3 answered; requests 3 and 4 outstanding.
+    u64 ring = kRing * 4096;
+    img.put<u32>(ring, 5);
+    img.put<u32>(ring + 8, 3);
+    for (u32 i = 3; i < 5; i++) {
+        u64 slot = ring + 64 + 112 * i;
+        img.put<u8>(slot, i == 3 ? 1 : 3); // write, flush
+        img.put<u8>(slot + 1, i == 3 ? 1 : 0);
+        img.put<u64>(slot + 8, 100 + i);
+        img.put<u64>(slot + 16, 8 * i);
+    }
+    Target t = attach(img);
+
+    auto g = read_grants(t, 1);
+    REQUIRE(g.ok());
+    CHECK(g->version == 1);
+    CHECK(g->nr_entries == 512);
+    REQUIRE(g->entries.size() == 3);
+    const GrantEntrySnapshot* e8 = g->find(8);
+    REQUIRE(e8);
+    CHECK(e8->type == "permit_access");
+    CHECK(e8->active);
+    CHECK(e8->host_rw == 1);
+    CHECK(e8->active_mfn == kRing);
+    CHECK(g->find(9)->readonly);
+    CHECK_FALSE(g->find(9)->active);
+    auto m = read_grants(t, 0);
+    REQUIRE(m.ok());
+    REQUIRE(m->mappings.size() == 1);
+    CHECK(m->mappings[0].handle == 3);
+    CHECK(m->mappings[0].granter == 1);
+    CHECK(m->mappings[0].mfn == kRing);
+
+    auto r = read_rings(t, 1);
+    REQUIRE(r.ok());
+    REQUIRE(r->rings.size() == 2);
+    CHECK(r->rings[0].kind == "store");
+    const RingSnapshot& b = r->rings[1];
+    CHECK(b.kind == "blkif");
+    CHECK(b.mfn == kRing);
+    CHECK(b.event_port == 3);
+    CHECK(b.state == "connected");
+    CHECK(b.slots == 32);
+    CHECK(b.outstanding == 2);
+    CHECK(b.problem.empty());
+    REQUIRE(b.requests.size() == 2);
+    CHECK(b.requests[0].op == "write");
+    CHECK(b.requests[0].id == 103);
+    CHECK(b.requests[0].sector == 24);
+    CHECK(b.requests[1].op == "flush");
+
+    SECTION("impossible indices are reported, not followed") {
+        img.put<u32>(ring, 300);
+        auto bad = read_rings(attach(img), 1);
+        REQUIRE(bad.ok());
+        CHECK(bad->rings[1].problem == "more requests outstanding than slots");
+        CHECK(bad->rings[1].requests.empty());
+    }
+    SECTION("clear errors") {
+        CHECK_THAT(read_grants(t, 5).error(), Catch::Contains("no such domain 5"));
+        img.put<u64>(SyntheticImage::kGrantSlotsPhys, 0);
+        CHECK_THAT(read_grants(attach(img), 0).error(), Catch::Contains("has no grant state"));
+        CHECK_THAT(read_rings(t, 7).error(), Catch::Contains("no such domain 7"));
+    }
+}
+
+TEST_CASE("scheduler statistics from the runstate times", "[introspect]") {
+    SyntheticImage img;
+    u64 d = img.add_domain(2, 0x400, 1, 100, 1);
+    u64 v = d + SyntheticImage::kVcpusAt;
+    u64 rs = v + img.offset("Vcpu.runstate") + img.offset("RunstateInfo.time");
+    img.put<u64>(rs, 300);      // running
+    img.put<u64>(rs + 8, 100);  // runnable
+    img.put<u64>(rs + 16, 600); // blocked
+    img.put<u64>(v + img.offset("Vcpu.vtime"), 12345);
+    Target t = attach(img);
+    auto doms = read_domains(t);
+    REQUIRE(doms.ok());
+    SchedSnapshot s = sched_stats(*doms);
+    REQUIRE(s.vcpus.size() == 1);
+    CHECK(s.vcpus[0].vtime == 12345);
+    CHECK(s.vcpus[0].cpu_share == Approx(0.3));
+    CHECK(s.vcpus[0].wait_share == Approx(0.1));
+    CHECK(s.domains[0].weight == 256);
+    CHECK(s.total_running_ns == 300);
 }

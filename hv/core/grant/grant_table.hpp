@@ -20,6 +20,8 @@
 #include "hv/core/mm/phys_mem.hpp"
 #include "hv/lib/result.hpp"
 
+struct IntrospectLayout; // hv/introspect/layout_table.cpp
+
 namespace grant {
 
 constexpr unsigned kMaxFrames = 32; // shared frames per domain (query_size's max)
@@ -94,6 +96,7 @@ class GrantTable {
     void release();
 
   private:
+    friend struct ::IntrospectLayout; // hv/introspect publishes where the frames are listed
     ActiveEntry* active_entry(u32 ref) const;
     u8* shared_bytes(u32 ref, unsigned entry_size) const;
     u16* status_word(u32 ref) const;

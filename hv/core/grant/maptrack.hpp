@@ -7,6 +7,8 @@
 #include "hv/lib/result.hpp"
 #include "hv/lib/types.hpp"
 
+struct IntrospectLayout; // hv/introspect/layout_table.cpp
+
 namespace grant {
 
 struct MaptrackEntry {
@@ -34,6 +36,7 @@ class Maptrack {
     u32 in_use() const { return in_use_; }
 
   private:
+    friend struct ::IntrospectLayout;      // hv/introspect publishes where entries_ lives
     static constexpr u32 kNone = ~0u;      // end of the free list
     static constexpr u32 kInUse = ~0u - 1; // allocated handle
     MaptrackEntry entries_[kEntries];
