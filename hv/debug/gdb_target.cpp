@@ -235,8 +235,11 @@ bool HvTarget::thread_alive(ThreadRef t) {
 Error HvTarget::read_registers(ThreadRef t, gdb::RegisterFile& rf) {
     Vcpu* v = find_vcpu(t);
     if (!v) return Error::NoThread;
+    // A vCPU another CPU runs now (its domain is not stopped) shows the
+    // registers it had when it last left a CPU: stale but whole, so gdb's
+    // thread list never fails on a running domain.
     Regs* r = vcpu_regs(v);
-    if (!r) return Error::Busy;
+    if (!r) r = &v->regs;
     rf = {};
     const u64 gpr[16] = {r->rax, r->rbx, r->rcx, r->rdx, r->rsi, r->rdi, r->rbp, r->rsp,
                          r->r8,  r->r9,  r->r10, r->r11, r->r12, r->r13, r->r14, r->r15};
@@ -410,52 +413,73 @@ Error HvTarget::resume(const gdb::ResumeAction* actions, usize n) {
             break;
         }
     }
-    u16 ids[kMaxStopped];
-    usize count = nstopped_;
-    for (usize i = 0; i < count; i++)
-        ids[i] = stopped_[i];
-    for (usize i = 0; i < count; i++) {
-        Domain* d = domain_lookup(ids[i]);
-        if (!d) {
-            for (usize k = 0; k < nstopped_; k++)
-                if (stopped_[k] == ids[i]) stopped_[k] = stopped_[--nstopped_];
+    nactions_ = n < gdb::kMaxResumeActions ? n : gdb::kMaxResumeActions;
+    for (usize i = 0; i < nactions_; i++)
+        actions_[i] = actions[i];
+    nresuming_ = 0;
+    for (usize i = 0; i < nstopped_; i++)
+        resuming_[nresuming_++] = stopped_[i];
+    finish_resumes();
+    return Error::Ok;
+}
+
+// A domain is released only once its vCPUs have left every CPU: a vCPU
+// still loaded elsewhere (its kick not yet handled) would run on with the
+// debug registers and flags it had, since a CPU that picks the same vCPU
+// again does not reload them, so a watchpoint set meanwhile would never
+// fire and a step would not be taken.
+void HvTarget::finish_resumes() {
+    for (usize i = 0; i < nresuming_;) {
+        Domain* d = domain_lookup(resuming_[i]);
+        if (d && !off_other_cpus(d)) {
+            i++;
             continue;
         }
-        // A stop already queued for it is reported before it runs again.
-        if (event_queued_for(d->id)) continue;
-        bool run = false;
-        for (unsigned c = 0; c < d->nr_vcpus; c++) {
-            Vcpu* v = &d->vcpus[c];
-            ThreadRef t{d->id, static_cast<u16>(c)};
-            gdb::ResumeKind kind = gdb::ResumeKind::Stop;
-            for (usize a = 0; a < n; a++) {
-                if (actions[a].all || actions[a].thread == t) {
-                    kind = actions[a].kind;
-                    break;
-                }
-            }
-            if (kind == gdb::ResumeKind::Stop) continue;
-            run = true;
-            Regs* r = vcpu_regs(v);
-            if (!r) continue;
-            if (kind == gdb::ResumeKind::Step) {
-                for (Vcpu*& s : stepping_) {
-                    if (s) continue;
-                    s = v;
-                    r->rflags |= arch::RFLAGS_TF;
-                    break;
-                }
-            }
-            // An instruction breakpoint is a fault: without RF it would hit
-            // again at once (SDM Vol. 3B §17.3.1.1).
-            for (const HwBreak& h : hw_)
-                if (h.owner == this && h.domain == d->id && h.kind == BreakKind::Hardware &&
-                    h.addr == r->rip)
-                    r->rflags |= arch::RFLAGS_RF;
+        u16 id = resuming_[i];
+        resuming_[i] = resuming_[--nresuming_];
+        if (!d) {
+            for (usize k = 0; k < nstopped_; k++)
+                if (stopped_[k] == id) stopped_[k] = stopped_[--nstopped_];
+            continue;
         }
-        if (run) release_domain(d);
+        resume_domain(d);
     }
-    return Error::Ok;
+}
+
+void HvTarget::resume_domain(Domain* d) {
+    // A stop already queued for it is reported before it runs again.
+    if (event_queued_for(d->id)) return;
+    bool run = false;
+    for (unsigned c = 0; c < d->nr_vcpus; c++) {
+        Vcpu* v = &d->vcpus[c];
+        ThreadRef t{d->id, static_cast<u16>(c)};
+        gdb::ResumeKind kind = gdb::ResumeKind::Stop;
+        for (usize a = 0; a < nactions_; a++) {
+            if (actions_[a].all || actions_[a].thread == t) {
+                kind = actions_[a].kind;
+                break;
+            }
+        }
+        if (kind == gdb::ResumeKind::Stop) continue;
+        run = true;
+        Regs* r = vcpu_regs(v);
+        if (!r) continue;
+        if (kind == gdb::ResumeKind::Step) {
+            for (Vcpu*& s : stepping_) {
+                if (s) continue;
+                s = v;
+                r->rflags |= arch::RFLAGS_TF;
+                break;
+            }
+        }
+        // An instruction breakpoint is a fault: without RF it would hit
+        // again at once (SDM Vol. 3B §17.3.1.1).
+        for (const HwBreak& h : hw_)
+            if (h.owner == this && h.domain == d->id && h.kind == BreakKind::Hardware &&
+                h.addr == r->rip)
+                r->rflags |= arch::RFLAGS_RF;
+    }
+    if (run) release_domain(d);
 }
 
 Error HvTarget::interrupt() {
@@ -467,6 +491,7 @@ Error HvTarget::interrupt() {
 }
 
 bool HvTarget::poll_stop(StopEvent& ev) {
+    finish_resumes();
     for (usize i = 0; i < nqueued_; i++) {
         Domain* d = domain_lookup(queued_[i].thread.domain);
         if (d && !off_other_cpus(d)) continue; // its state is not saved yet
@@ -507,6 +532,7 @@ Error HvTarget::detach() {
             stopped_[0] = stopped_[--nstopped_];
     }
     nqueued_ = 0;
+    nresuming_ = 0;
     focus_ = 0; // the next connection starts at domain 0 again
     return Error::Ok;
 }

@@ -36,7 +36,7 @@ class HvTarget final : public gdb::Target {
     // consumed, the domain paused and the stop queued).
     bool guest_trap(Vcpu* v, Regs& r, unsigned vector);
     // A stop is queued and not yet reported (the server polls faster).
-    bool stop_pending() const { return nqueued_ != 0; }
+    bool stop_pending() const { return nqueued_ != 0 || nresuming_ != 0; }
 
     bool thread_at(usize i, gdb::ThreadRef& t) override;
     bool thread_alive(gdb::ThreadRef t) override;
@@ -99,6 +99,8 @@ class HvTarget final : public gdb::Target {
     gdb::Error hw_remove(Domain* d, gdb::BreakKind k, u64 addr, u64 len);
     void hw_load(Domain* d);
     void remove_all(u16 id);
+    void finish_resumes();
+    void resume_domain(Domain* d);
 
     // Shared by every HvTarget: the guest has one memory and one set of
     // debug registers per vCPU.
@@ -112,4 +114,10 @@ class HvTarget final : public gdb::Target {
     gdb::StopEvent queued_[kMaxQueued];
     usize nqueued_ = 0;
     Vcpu* stepping_[16] = {};
+    // Domains a resume releases once their vCPUs are off every CPU, with
+    // the actions it named.
+    u16 resuming_[kMaxStopped] = {};
+    usize nresuming_ = 0;
+    gdb::ResumeAction actions_[gdb::kMaxResumeActions];
+    usize nactions_ = 0;
 };

@@ -239,7 +239,13 @@ def check_raw_watch(port: int, counter: int, failures: list[str]):
     if c.request(f"Z2,{counter:x},8") != b"OK":
         failures.append("raw Z2 on dbgloop_counter refused")
     c.send("vCont;c")
-    stop = c.reply().decode()
+    try:
+        stop = c.reply().decode()
+    except TimeoutError:
+        c.s.sendall(b"\x03")
+        failures.append(f"raw watch: no stop in 20 s; after Ctrl-C: {c.reply()!r}, "
+                        f"domains {c.request('qGlasshouse.domains')!r}")
+        return
     if not re.match(rf"T05thread:0*{TID[1]:x};.*watch:0*{counter:x};", stop):
         failures.append(f"watch stop reply without the address: {stop!r}")
     c.request("D")
