@@ -6,10 +6,11 @@
 #include "hv/core/grant/maptrack.hpp"
 #include "hv/core/mm/frame_table.hpp"
 #include "hv/domain/domain.hpp"
+#include "hv/introspect/publish.hpp"
 #include "hv/kernel/log.hpp"
 #include "hv/lib/string.hpp"
-#include "hv/trace/control.hpp"
 #include "hv/mm/grant_map.hpp"
+#include "hv/trace/control.hpp"
 
 #include <cstddef>
 
@@ -213,8 +214,12 @@ void grant_fields(Writer& w) {
 }
 
 // Scheduler state the host shows: each vCPU's weighted virtual time and
-// when it last started running, each domain's use of its cap period.
+// when it last started running, each domain's use of its cap period, and
+// the clock a reader counts the current runstate up to.
 void sched_fields(Writer& w) {
+    u64 clock = arch::virt_to_phys(&g_introspect_clock);
+    if (clock >> 32) panic("introspection clock above 4 GiB (%lx)", clock);
+    w.add("phys.IntrospectClock", clock, sizeof(IntrospectClock));
     w.add("Vcpu.vtime", offsetof(Vcpu, share) + offsetof(sched::ShareEntity, vtime), sizeof(u64));
     FIELD(Vcpu, run_start_ns);
     w.add("Domain.used_in_period",

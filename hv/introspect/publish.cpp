@@ -1,6 +1,7 @@
 #include "hv/introspect/publish.hpp"
 
 #include "hv/abi/layout.hpp"
+#include "hv/arch/x86_64/apic.hpp"
 #include "hv/arch/x86_64/layout.hpp"
 #include "hv/arch/x86_64/paging.hpp"
 #include "hv/domain/domain_alloc.hpp"
@@ -11,6 +12,7 @@
 #include "hv/lib/string.hpp"
 #include "hv/mm/machine_mm.hpp"
 #include "hv/sched/hv_lock.hpp"
+#include "hv/time/timer.hpp"
 
 using introspect_abi::Root;
 
@@ -52,6 +54,28 @@ void introspect_init() {
     __atomic_store_n(&r.magic, introspect_abi::kRootMagic, __ATOMIC_RELEASE);
     LOG_INFO("introspection root at %lx: %u fields, %lu frames", r.self_phys, r.nr_fields,
              r.nr_frames);
+}
+
+namespace {
+
+// The hypervisor's system time for host readers, who have no clock of its
+// own: runstate times are accounted when a state ends, so a reader adds the
+// current state's time up to this. Refreshed by a timer on the boot CPU.
+constexpr u64 kClockPeriodNs = 10000000;
+hvtime::Timer g_clock_timer;
+
+void clock_tick(hvtime::Timer* t, u64 now) {
+    __atomic_store_n(&g_introspect_clock.now_ns, now, __ATOMIC_RELEASE);
+    timer_arm(t, now + kClockPeriodNs);
+}
+
+} // namespace
+
+IntrospectClock g_introspect_clock;
+
+void introspect_clock_start() {
+    g_clock_timer.fn = clock_tick;
+    clock_tick(&g_clock_timer, arch::now_ns());
 }
 
 void introspect_generation_begin() {

@@ -83,6 +83,7 @@ extern "C" [[noreturn]] void hv_main(u32 magic, u32 mbi) {
     machine_mm_init();
     introspect_init();
     arch::apic_timer_init();
+    introspect_clock_start();
     arch::smp_boot_aps();
     trace::trace_init(g_boot.cmdline);
     claim_boot_frames();

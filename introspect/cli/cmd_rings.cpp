@@ -129,7 +129,8 @@ int cmd_sched(const Target& t, const InspectOptions& o) {
     if (o.json) {
         Json j(stdout);
         j.begin_object().field("consistent", s.stamp.consistent);
-        j.field("total_running_ns", s.total_running_ns).key("domains").begin_array();
+        j.field("now_ns", s.now_ns).field("total_running_ns", s.total_running_ns);
+        j.key("domains").begin_array();
         for (const auto& d : s.domains) {
             j.begin_object().field("id", unsigned(d.domid)).field("weight", d.weight);
             j.field("cap", d.cap).field("used_in_period_ns", d.used_in_period_ns);

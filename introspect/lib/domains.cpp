@@ -104,6 +104,8 @@ Outcome<DomainsSnapshot> read_domains(const Target& t) {
         snap.domains.clear();
         error.clear();
         const introspect_abi::Root& root = t.root();
+        Field clock = t.layout()["phys.IntrospectClock"];
+        snap.now_ns = clock.size ? Record::read_uint(t.memory(), clock.offset, 8) : 0;
         for (u32 id = 0; id < root.max_domains; id++) {
             u64 va = 0;
             if (!t.memory().load(root.domain_registry_phys + 8 * id, va) || !va) continue;

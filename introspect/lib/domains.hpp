@@ -52,6 +52,7 @@ struct DomainSnapshot {
 
 struct DomainsSnapshot {
     ReadStamp stamp;
+    u64 now_ns = 0; // the hypervisor's published clock (phys.IntrospectClock), 0 if none
     std::vector<DomainSnapshot> domains; // by id
     const DomainSnapshot* find(u16 id) const;
 };

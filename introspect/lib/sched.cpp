@@ -5,6 +5,7 @@ namespace glass {
 SchedSnapshot sched_stats(const DomainsSnapshot& doms) {
     SchedSnapshot s;
     s.stamp = doms.stamp;
+    s.now_ns = doms.now_ns;
     for (const DomainSnapshot& d : doms.domains)
         for (const VcpuSnapshot& v : d.vcpus)
             s.now_ns = v.system_time_ns > s.now_ns ? v.system_time_ns : s.now_ns;

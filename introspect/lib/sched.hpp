@@ -30,8 +30,9 @@ struct SchedDomainSnapshot {
 
 struct SchedSnapshot {
     ReadStamp stamp;
-    // The latest system time any vCPU's vcpu_info shows: runstate times
-    // include the current state up to it (the host has no hypervisor clock).
+    // The hypervisor's published clock (at most 10 ms old), or else the
+    // latest system time any vCPU's vcpu_info shows: runstate times include
+    // the current state up to it (the host has no clock of the hypervisor's).
     u64 now_ns = 0;
     std::vector<SchedDomainSnapshot> domains;
     std::vector<SchedVcpuSnapshot> vcpus; // by domain, then vCPU
