@@ -160,21 +160,22 @@ struct Replay::Impl {
     MachineState machine;
     std::unique_ptr<Engine> engine;
     std::unique_ptr<trace::Cursor> cursor;
-    std::vector<Saved> saved; // ascending position; [0] is the snapshot
+    std::vector<Saved> saved;        // ascending position; [0] is the snapshot
+    std::vector<mm::FrameInfo> base; // the snapshot's frame table: checkpoints store changes to it
     std::set<std::pair<u64, int>> seen;
     u64 last_good_checkpoint = 0; // record index + 1 of the last matching checkpoint (0: snapshot)
 
     void save(u64 position) {
         Saved s;
         s.position = position;
-        machine.save(s.machine);
+        machine.save(s.machine, &base);
         s.open = engine->state().open;
         s.checkpoints_seen = engine->state().checkpoints_seen;
         s.stats = engine->stats();
         saved.push_back(std::move(s));
     }
     void restore(const Saved& s) {
-        machine.restore(s.machine);
+        machine.restore(s.machine, &base);
         engine->state().open = s.open;
         engine->state().checkpoints_seen = s.checkpoints_seen;
         engine->stats() = s.stats;
@@ -205,6 +206,7 @@ Outcome<std::unique_ptr<Replay>> Replay::open(std::unique_ptr<trace::Reader> rea
     if (!s.ok()) return R::failure("snapshot: " + s.error().to_string());
     impl->engine = std::make_unique<Engine>(impl->machine);
     impl->cursor = std::make_unique<trace::Cursor>(*impl->reader, 0);
+    impl->base = impl->machine.info();
     impl->save(0);
     return std::unique_ptr<Replay>(new Replay(std::move(impl)));
 }
@@ -358,7 +360,7 @@ void Replay::explain(Divergence& d) {
     // The state now, kept to come back to.
     Saved now;
     now.position = here;
-    m.machine.save(now.machine);
+    m.machine.save(now.machine, &m.base);
     now.open = m.engine->state().open;
     now.checkpoints_seen = m.engine->state().checkpoints_seen;
     now.stats = m.engine->stats();

@@ -247,14 +247,14 @@ u64 MachineState::evtchn_hash() const {
     return ::trace::evtchn_hash(tables.data(), tables.size());
 }
 
-void MachineState::save(SavedState& out) const {
+void MachineState::save(SavedState& out, const std::vector<mm::FrameInfo>* base) const {
     out.frames.clear();
     out.tables.clear();
     out.domains.clear();
     for (u64 m = 0; m < info_.size(); m++) {
         const mm::FrameInfo& f = info_[m];
-        if (is_default_free(f)) continue;
-        out.frames.emplace_back(m, f);
+        bool unchanged = base ? std::memcmp(&f, &(*base)[m], sizeof f) == 0 : is_default_free(f);
+        if (!unchanged) out.frames.emplace_back(m, f);
         if (keeps_contents(f)) {
             const u64* p = memory_->frame(m);
             out.tables.emplace_back(m, std::vector<u64>(p, p + mm::kEntriesPerTable));
@@ -264,13 +264,17 @@ void MachineState::save(SavedState& out) const {
         out.domains.push_back(copy_domain(d));
 }
 
-void MachineState::restore(const SavedState& in) {
-    for (auto& f : info_)
-        if (!is_default_free(f)) {
-            f = mm::FrameInfo{};
-            f.owner = mm::kOwnerFree;
-            f.shared_with = mm::kOwnerFree;
-        }
+void MachineState::restore(const SavedState& in, const std::vector<mm::FrameInfo>* base) {
+    if (base) {
+        std::memcpy(info_.data(), base->data(), info_.size() * sizeof(mm::FrameInfo));
+    } else {
+        for (auto& f : info_)
+            if (!is_default_free(f)) {
+                f = mm::FrameInfo{};
+                f.owner = mm::kOwnerFree;
+                f.shared_with = mm::kOwnerFree;
+            }
+    }
     for (const auto& [m, f] : in.frames)
         info_[m] = f;
     for (const auto& [m, t] : in.tables)

@@ -63,7 +63,10 @@ class FrameMemory {
 // contents are kept for active tables and descriptor pages only; any other
 // frame's contents are the guest's and come from the trace when validated.
 struct SavedState {
-    std::vector<std::pair<u64, mm::FrameInfo>> frames; // not the free default
+    // Frames that differ from the base table given to save() (the free
+    // default without one): a machine's frames mostly keep their snapshot
+    // state, so checkpoints stay small on large machines.
+    std::vector<std::pair<u64, mm::FrameInfo>> frames;
     std::vector<std::pair<u64, std::vector<u64>>> tables;
     std::vector<DomainState> domains;
 };
@@ -93,8 +96,10 @@ class MachineState {
     u64 frame_table_hash() const;
     u64 evtchn_hash() const;
 
-    void save(SavedState& out) const;
-    void restore(const SavedState& in);
+    // `base`, if given, is a frame table of this machine's size (the
+    // snapshot's) that restore() is then given too.
+    void save(SavedState& out, const std::vector<mm::FrameInfo>* base = nullptr) const;
+    void restore(const SavedState& in, const std::vector<mm::FrameInfo>* base = nullptr);
 
   private:
     void allocate(u64 nr_frames);
