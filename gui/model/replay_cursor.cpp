@@ -59,11 +59,62 @@ std::vector<std::string> ReplayCursor::divergences() const {
     return engine_->divergences();
 }
 
+void ReplayCursor::request_diff(u64 before, u64 after) {
+    {
+        std::lock_guard lock(mu_);
+        if (diff_ && diff_->before == before && diff_->after == after) return;
+        if (have_diff_request_ && diff_before_ == before && diff_after_ == after) return;
+        diff_before_ = before;
+        diff_after_ = after;
+        have_diff_request_ = true;
+    }
+    cv_.notify_all();
+}
+
+std::optional<StateDiff> ReplayCursor::diff(u64 before, u64 after) const {
+    std::lock_guard lock(mu_);
+    if (!engine_) {
+        StateDiff d;
+        d.before = before;
+        d.after = after;
+        d.error = no_engine_;
+        return d;
+    }
+    if (diff_ && diff_->before == before && diff_->after == after) return diff_;
+    return std::nullopt;
+}
+
 void ReplayCursor::run() {
     std::unique_lock lock(mu_);
     while (true) {
-        cv_.wait(lock, [&] { return stop_ || have_request_; });
+        cv_.wait(lock, [&] { return stop_ || have_request_ || have_diff_request_; });
         if (stop_) return;
+        if (!have_request_ && have_diff_request_) {
+            StateDiff d;
+            d.before = diff_before_;
+            d.after = diff_after_;
+            have_diff_request_ = false;
+            const u64 back = shown_;
+            lock.unlock();
+            {
+                std::lock_guard elock(engine_mu_);
+                std::string err = engine_->seek(d.before);
+                const FrameSnapshot f0 = engine_->frames();
+                const DomainsSnapshot d0 = engine_->domains();
+                if (err.empty()) err = engine_->seek(d.after);
+                if (err.empty()) {
+                    d.frames = diff_frames(f0, engine_->frames());
+                    d.domains = diff_domains(d0, engine_->domains());
+                }
+                d.error = err;
+                // On-demand reads must see the shown position again.
+                engine_->seek(back);
+            }
+            lock.lock();
+            diff_ = std::move(d);
+            cv_.notify_all();
+            continue;
+        }
         const u64 n = requested_;
         have_request_ = false;
         lock.unlock();
@@ -91,6 +142,14 @@ void ReplayCursor::run() {
         if (!have_request_) busy_ = false;
         cv_.notify_all();
     }
+}
+
+StateDiff ReplayCursor::wait_diff(u64 before, u64 after) const {
+    if (auto d = diff(before, after)) return *d;
+    std::unique_lock lock(mu_);
+    cv_.wait(lock,
+             [&] { return stop_ || (diff_ && diff_->before == before && diff_->after == after); });
+    return diff_ ? *diff_ : StateDiff{};
 }
 
 void ReplayCursor::wait_idle() const {

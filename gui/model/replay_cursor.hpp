@@ -11,11 +11,13 @@
 #pragma once
 
 #include "gui/session/state_source.hpp"
+#include "introspect/lib/diff.hpp"
 
 #include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -41,6 +43,15 @@ class ReplayEngine {
 
 // The replay engine for a trace file, or why there is none.
 Outcome<std::unique_ptr<ReplayEngine>> open_replay_engine(const std::string& path);
+
+// What replaying records [before, after) changed: the state after records
+// [0, before) against the state after [0, after).
+struct StateDiff {
+    u64 before = 0, after = 0;
+    std::vector<FrameChange> frames;
+    std::vector<DomainChange> domains;
+    std::string error;
+};
 
 class ReplayCursor {
   public:
@@ -68,6 +79,15 @@ class ReplayCursor {
     Outcome<WalkResult> walk(u64 l4_mfn, u64 va) const;
     bool read_machine(u64 pa, void* out, u64 len) const;
 
+    // Asks for the change records [before, after) make (Record details: the
+    // state change a hypercall caused). Computed on the worker, which then
+    // returns to the shown position; diff() has it once done.
+    void request_diff(u64 before, u64 after);
+    // The newest finished diff, if it is for [before, after).
+    std::optional<StateDiff> diff(u64 before, u64 after) const;
+
+    // Blocks until diff(before, after) is there (tests).
+    StateDiff wait_diff(u64 before, u64 after) const;
     // Blocks until the position asked for last is the one shown (tests).
     void wait_idle() const;
 
@@ -86,6 +106,9 @@ class ReplayCursor {
     std::string error_;
     u64 seq_ = 0;
     bool stop_ = false;
+    bool have_diff_request_ = false;
+    u64 diff_before_ = 0, diff_after_ = 0;
+    std::optional<StateDiff> diff_;
     std::atomic<u64> shown_{0};
     std::atomic<bool> busy_{false};
     std::thread thread_;

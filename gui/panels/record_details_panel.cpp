@@ -13,6 +13,7 @@
 #include <imgui.h>
 
 #include <cstdio>
+#include <optional>
 
 namespace glass::gui {
 namespace {
@@ -44,6 +45,12 @@ class RecordDetailsPanel final : public Panel {
 
     void draw(Workbench& wb) override {
         TraceWorkspace& ws = trace_ws(wb);
+        // A frame clicked in the replayed change opens in the Frame panel.
+        if (wb_select_frame_) {
+            wb.selection.frame = *wb_select_frame_;
+            wb.focus("Frame");
+            wb_select_frame_.reset();
+        }
         if (!trace_ready(ws)) return;
         if (!ws.selected) {
             ImGui::TextDisabled("Click a call on the Timeline or a row of the Trace table.");
@@ -104,6 +111,7 @@ class RecordDetailsPanel final : public Panel {
                 ImGui::TextUnformatted(r.c_str());
             ImGui::PopFont();
         }
+        draw_replayed_change(ws, c);
         if (ImGui::CollapsingHeader("State changes recorded during the call",
                                     ImGuiTreeNodeFlags_DefaultOpen)) {
             if (c.effects.empty()) ImGui::TextDisabled("none recorded");
@@ -125,6 +133,61 @@ class RecordDetailsPanel final : public Panel {
     }
 
   private:
+    // What the replay engine says the call changed: the machine before its
+    // entry against the machine after its exit.
+    void draw_replayed_change(TraceWorkspace& ws, const CallDetails& c) {
+        auto cursor = ws.replay();
+        if (!cursor || c.open) return;
+        if (!ImGui::CollapsingHeader("State change (replayed)", ImGuiTreeNodeFlags_DefaultOpen))
+            return;
+        const u64 before = c.entry, after = u64(c.exit) + 1;
+        auto d = cursor->diff(before, after);
+        if (!d) {
+            cursor->request_diff(before, after);
+            ImGui::TextDisabled("replaying records %llu..%u ...", (unsigned long long)before,
+                                c.exit);
+            return;
+        }
+        if (!d->error.empty()) {
+            ImGui::TextDisabled("%s", d->error.c_str());
+            return;
+        }
+        if (d->frames.empty() && d->domains.empty())
+            ImGui::TextDisabled("no frame or domain changed");
+        for (const DomainChange& dc : d->domains)
+            ImGui::BulletText("domain %u: %s", dc.id, dc.what.c_str());
+        ImGui::PushFont(mono_font());
+        std::size_t shown = 0;
+        for (const FrameChange& fc : d->frames) {
+            if (++shown > 64) {
+                ImGui::Text("... %zu more frames", d->frames.size() - 64);
+                break;
+            }
+            std::string line = "mfn " + hex(fc.mfn) + ":";
+            const mm::FrameInfo &a = fc.before, &b = fc.after;
+            if (classify(a) != classify(b))
+                line += std::string(" ") + frame_class_name(classify(a)) + " -> " +
+                        frame_class_name(classify(b));
+            if (a.type_count != b.type_count)
+                line += " type count " + std::to_string(a.type_count) + " -> " +
+                        std::to_string(b.type_count);
+            if (a.ref_count != b.ref_count)
+                line +=
+                    " refs " + std::to_string(a.ref_count) + " -> " + std::to_string(b.ref_count);
+            if (a.owner != b.owner)
+                line += " owner " + std::to_string(a.owner) + " -> " + std::to_string(b.owner);
+            if (a.flags != b.flags) line += " flags " + hex(a.flags) + " -> " + hex(b.flags);
+            if (ImGui::Selectable(line.c_str())) wb_select_frame_ = fc.mfn;
+        }
+        ImGui::PopFont();
+    }
+
+    static std::string hex(u64 v) {
+        char b[24];
+        std::snprintf(b, sizeof b, "%#llx", (unsigned long long)v);
+        return b;
+    }
+
     void link(const char* what, u32 record, TraceWorkspace& ws) {
         if (record == kNoRecord) {
             ImGui::TextDisabled("%s: none (still running)", what);
@@ -135,6 +198,7 @@ class RecordDetailsPanel final : public Panel {
         if (ImGui::SmallButton(label)) ws.select(record);
     }
 
+    std::optional<u64> wb_select_frame_;
     u32 shown_ = kNoRecord;
     RecordStore* store_ = nullptr;
     RecordDetails d_;

@@ -33,19 +33,59 @@ const char* mmu_cmd(u64 ptr) {
     return "?";
 }
 
+// MMUEXT_* (hv/abi/xen.hpp); 14 is unused.
+const char* mmuext_cmd(u64 cmd) {
+    static const char* const names[] = {
+        "pin_l1_table",       "pin_l2_table",  "pin_l3_table",
+        "pin_l4_table",       "unpin_table",   "new_baseptr",
+        "tlb_flush_local",    "invlpg_local",  "tlb_flush_multi",
+        "invlpg_multi",       "tlb_flush_all", "invlpg_all",
+        "flush_cache",        "set_ldt",       "?",
+        "new_user_baseptr",   "clear_page",    "copy_page",
+        "flush_cache_global", "mark_super",    "unmark_super",
+    };
+    return cmd < std::size(names) ? names[cmd] : "?";
+}
+
+// One line per request where the layout is known (mmu_update's {ptr, val},
+// mmuext_op's {cmd, arg1, arg2}); else the bytes. Requests are numbered
+// across reads: the recorder writes one read per request.
 void add_read(CallDetails& call, u32 nr, const HypercallRead& rd) {
     auto data = reinterpret_cast<const u8*>(&rd + 1);
     const u32 bytes = std::min<u32>(rd.bytes, rd.h.size - u32(sizeof rd));
+    auto word = [&](u32 off) {
+        u64 v;
+        std::memcpy(&v, data + off, 8);
+        return v;
+    };
+    constexpr std::size_t kMaxLines = 256;
+    if (call.reads.size() >= kMaxLines) {
+        if (call.reads.size() == kMaxLines) call.reads.push_back("... (more reads not shown)");
+        return;
+    }
+    if (rd.h.flags & trace::kReadMachineFrame) {
+        // Contents of a frame the typing core validated: count its entries.
+        u32 present = 0;
+        for (u32 off = 0; off + 8 <= bytes; off += 8)
+            present += word(off) & 1;
+        call.reads.push_back("frame " + hex(rd.guest_va >> 12) +
+                             " validated: " + std::to_string(present) + " of " +
+                             std::to_string(bytes / 8) + " entries present");
+        return;
+    }
     if (nr == 1 && bytes % 16 == 0) { // mmu_update: struct mmu_update { ptr, val }
-        for (u32 i = 0; i < bytes / 16 && i < 64; i++) {
-            u64 ptr, val;
-            std::memcpy(&ptr, data + 16 * i, 8);
-            std::memcpy(&val, data + 16 * i + 8, 8);
-            call.reads.push_back("req " + std::to_string(i) + ": " + mmu_cmd(ptr) + " ptr " +
-                                 hex(ptr & ~u64(3)) + " val " + hex(val));
+        for (u32 i = 0; i < bytes / 16; i++) {
+            const u64 ptr = word(16 * i), val = word(16 * i + 8);
+            call.reads.push_back("req " + std::to_string(call.requests++) + ": " + mmu_cmd(ptr) +
+                                 " ptr " + hex(ptr & ~u64(3)) + " val " + hex(val));
         }
-        if (bytes / 16 > 64)
-            call.reads.push_back("... " + std::to_string(bytes / 16 - 64) + " more requests");
+        return;
+    }
+    if (nr == 26 && bytes % 24 == 0) { // mmuext_op: { cmd, arg1, arg2 }
+        for (u32 i = 0; i < bytes / 24; i++)
+            call.reads.push_back("op " + std::to_string(call.requests++) + ": " +
+                                 mmuext_cmd(word(24 * i)) + " " + hex(word(24 * i + 8)) + " " +
+                                 hex(word(24 * i + 16)));
         return;
     }
     std::string line = std::to_string(rd.bytes) + " bytes at " + hex(rd.guest_va) + ":";

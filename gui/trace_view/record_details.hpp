@@ -28,6 +28,7 @@ struct CallDetails {
     bool failed = false;
     u64 duration_ns = 0;
     std::vector<std::string> reads; // one line per read (or decoded request)
+    u32 requests = 0;               // requests decoded so far (they are numbered)
     struct Effect {
         u32 record = 0;
         std::string type, text;

@@ -4,6 +4,7 @@
 #include "gui/model/replay_cursor.hpp"
 #include "gui/model/trace_workspace.hpp"
 #include "gui/session/session.hpp"
+#include "gui/trace_view/record_details.hpp"
 #include "traces/io.hpp"
 #include "traces/synth/synth.hpp"
 #include "traces/writer.hpp"
@@ -259,6 +260,42 @@ TEST_CASE("replay mode shows the replay engine's state at the scrub position", "
     for (std::size_t i = 0; i < std::min(start.frames.size(), end.frames.size()); i++)
         changed += std::memcmp(&start.frames[i], &end.frames[i], sizeof(mm::FrameInfo)) != 0;
     CHECK(changed > 0);
+
+    // The state change of one call: a call that changed a page type, per
+    // its recorded PageTypeChange, shows that frame in the replayed diff.
+    const tv::TraceModel& m = *ws.model();
+    bool checked = false;
+    for (u32 i = 0; i < m.record_count() && !checked; i++) {
+        if (m.row(i).type != u8(trace::RecordType::PageTypeChange)) continue;
+        tv::SpanRef ref;
+        if (!tv::find_call_span(m, i, ref)) continue;
+        const tv::Span& s = m.tracks()[ref.track].levels[ref.level].spans[ref.index];
+        if (s.flags & tv::kSpanOpen) continue;
+        std::vector<u64> buf;
+        std::string err;
+        REQUIRE(ws.store()->read(i, buf, err));
+        const auto* pt = trace::record_as<trace::PageTypeChange>(tv::header_of(buf),
+                                                                 trace::RecordType::PageTypeChange);
+        REQUIRE(pt);
+        cursor->request_diff(s.entry, u64(s.exit()) + 1);
+        const StateDiff d = cursor->wait_diff(s.entry, u64(s.exit()) + 1);
+        CHECK(d.error.empty());
+        bool found = false;
+        for (const FrameChange& fc : d.frames)
+            if (fc.mfn == pt->mfn) {
+                found = true;
+                // A frame keeps its last type once the type count drops
+                // to 0; the record names the effective type (none).
+                const u8 effective = fc.after.type_count ? u8(fc.after.type) : 0;
+                CHECK(effective == pt->new_type);
+            }
+        CHECK(found);
+        checked = true;
+    }
+    CHECK(checked);
+    // The cursor is back where the scrub left it.
+    ws.wait_idle();
+    CHECK(cursor->shown() == ws.scrub.applied());
     std::filesystem::remove(path);
 }
 #endif

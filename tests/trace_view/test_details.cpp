@@ -95,3 +95,51 @@ TEST_CASE("durations, times and results read the way the panels print them") {
     CHECK(format_result(0) == "0");
     CHECK(format_result(-1) == "-1 (EPERM)");
 }
+
+TEST_CASE("mmuext_op requests and validated frame contents are decoded") {
+    auto op_read = [](std::uint64_t cmd, std::uint64_t mfn, std::uint64_t ns) {
+        std::vector<std::uint64_t> w((sizeof(HypercallRead) + 24) / 8, 0);
+        auto* r = reinterpret_cast<HypercallRead*>(w.data());
+        r->h.type = std::uint16_t(RecordType::HypercallRead);
+        r->h.size = std::uint32_t(w.size() * 8);
+        r->h.time_ns = ns;
+        r->guest_va = 0xffffffff80125e38ull;
+        r->bytes = 24;
+        auto* op = reinterpret_cast<std::uint64_t*>(r + 1);
+        op[0] = cmd;
+        op[1] = mfn;
+        return w;
+    };
+    std::vector<std::uint64_t> frame((sizeof(HypercallRead) + 4096) / 8, 0);
+    {
+        auto* r = reinterpret_cast<HypercallRead*>(frame.data());
+        r->h.type = std::uint16_t(RecordType::HypercallRead);
+        r->h.size = std::uint32_t(frame.size() * 8);
+        r->h.flags = kReadMachineFrame;
+        r->h.time_ns = 1120;
+        r->guest_va = 0xb76000;
+        r->bytes = 4096;
+        auto* e = reinterpret_cast<std::uint64_t*>(r + 1);
+        e[0] = 0xb71027;
+        e[5] = 0xb72027;
+    }
+    TempTrace file("mmuext");
+    write_records(file.path, {
+                                 entry(26, 0, 0, 1000), // 0
+                                 op_read(0, 0xb76, 1100),
+                                 frame,
+                                 page_type(0, 0, 1130, 0xb76),
+                                 exit_(26, 0, 0, 1200),
+                             });
+    LoadedTrace t = load_trace_model(file.path);
+    REQUIRE(t.model);
+    std::string err;
+    auto store = RecordStore::open(file.path, err);
+    REQUIRE(store);
+    RecordDetails d = describe_record(*t.model, *store, 0);
+    REQUIRE(d.call.reads.size() == 2);
+    CHECK(d.call.reads[0] == "op 0: pin_l1_table 0xb76 0");
+    CHECK(d.call.reads[1] == "frame 0xb76 validated: 2 of 512 entries present");
+    REQUIRE(d.call.effects.size() == 1);
+    CHECK(d.call.effects[0].record == 3);
+}
