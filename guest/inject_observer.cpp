@@ -210,7 +210,13 @@ void run_inject_observer(const xen::StartInfo& si, u32 interval_ms) {
         shutdown(xen::SHUTDOWN_crash);
     }
     g_balloon.p2m = reinterpret_cast<u64*>(si.mfn_list);
-    g_balloon.pfn = si.nr_pages - 1; // beyond the initial mapping: nothing maps it
+    // The top of memory lies beyond the initial mapping, so nothing maps it,
+    // except the console and store rings the builder may put there.
+    u64 pfn = si.nr_pages - 1;
+    while (pfn > 0 &&
+           (g_balloon.p2m[pfn] == si.console.domU.mfn || g_balloon.p2m[pfn] == si.store_mfn))
+        pfn--;
+    g_balloon.pfn = pfn;
     g_active = true;
     printk("Glasshouse inject: ready: domain %ld, loop port %u (sent on %u), probe at %p, "
            "beat every %u ms\n",
