@@ -200,6 +200,8 @@ TEST_CASE("the trace opener hands out the cursor the workspace steers", "[gui][r
     REQUIRE(cursor);
     CHECK(current_replay_cursor("/other.trace") == nullptr);
     CHECK((*src)->describe().find(file.path) != std::string::npos);
+    // The cursor's worker may publish its first frame between the two reads.
+    cursor->wait_idle();
     CHECK((*src)->latest() == cursor->latest());
 }
 
