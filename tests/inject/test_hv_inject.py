@@ -53,6 +53,13 @@ class Test:
     def run_glass(self, verb: str, *args: str, expect: int = 0) -> str:
         cmd = [self.glass, verb, "--connect", f"127.0.0.1:{self.port}", *args]
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+        # The first connection to QEMU's socket right after boot was seen
+        # reset before any reply (2 runs in ~6 on a loaded 2-core machine;
+        # cause not found yet, see the closing note of session 2). One retry,
+        # only for that error, and said on stdout so it is never silent.
+        if r.returncode != expect and "connection lost: Connection reset" in r.stderr:
+            print(f"inject: retrying glass {verb} {' '.join(args)} after: {r.stderr.strip()}")
+            r = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
         if r.returncode != expect:
             raise Failure(f"glass {verb} {' '.join(args)}: exit {r.returncode}, expected "
                           f"{expect}\n{r.stdout}{r.stderr}")
