@@ -4,6 +4,7 @@
 #include "gui/app/app.hpp"
 #include "gui/app/options.hpp"
 #include "gui/app/status_bar.hpp"
+#include "gui/app/stop_signals.hpp"
 #include "gui/model/typing_map.hpp"
 
 #include <cstdio>
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "glass-workbench: %s\n", opts.error().c_str());
         return 2;
     }
+    install_stop_signals();
     std::unique_ptr<Session> session = std::make_unique<Session>();
     switch (opts->mode) {
     case AppOptions::Mode::Choose:

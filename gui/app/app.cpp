@@ -3,6 +3,7 @@
 #include "gui/app/fonts.hpp"
 #include "gui/app/screenshot.hpp"
 #include "gui/app/status_bar.hpp"
+#include "gui/app/stop_signals.hpp"
 
 #include <imgui.h>
 #include <imgui_internal.h> // ImGuiSettingsHandler: our layout lives in imgui.ini
@@ -15,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <sys/stat.h>
 #include <thread>
 #include <time.h>
@@ -619,7 +621,7 @@ bool App::step_script() {
 int App::run() {
     Clock::time_point start = Clock::now();
     double frame_budget = opts_.bench_frames ? 0 : 1.0 / opts_.fps;
-    while (!glfwWindowShouldClose(window_) && !quit_) {
+    while (!glfwWindowShouldClose(window_) && !quit_ && !stop_signal()) {
         Clock::time_point t0 = Clock::now();
         double cpu0 = opts_.bench_frames ? process_cpu_ms() : 0;
         glfwPollEvents();
@@ -698,6 +700,11 @@ int App::run() {
         };
         report("wall", frame_ms_);
         report("process CPU", frame_cpu_ms_);
+    }
+    if (int sig = stop_signal()) {
+        // The session (and the QEMU it launched) ends as main() returns.
+        std::fprintf(stderr, "glass-workbench: stopping on signal %d (%s)\n", sig, strsignal(sig));
+        return 128 + sig;
     }
     return exit_status_;
 }

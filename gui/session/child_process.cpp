@@ -2,49 +2,97 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char** environ;
-
 namespace glass::gui {
+
+namespace {
+
+// argv[0] as execvp would find it, looked up before fork: the child may only
+// make async-signal-safe calls (the workbench has threads).
+std::string resolve_on_path(const std::string& name) {
+    if (name.find('/') != std::string::npos) return name;
+    const char* path = getenv("PATH");
+    std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+    size_t start = 0;
+    for (;;) {
+        size_t colon = dirs.find(':', start);
+        std::string dir = dirs.substr(start, colon - start);
+        std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+        if (access(candidate.c_str(), X_OK) == 0) return candidate;
+        if (colon == std::string::npos) return name;
+        start = colon + 1;
+    }
+}
+
+} // namespace
 
 Outcome<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const std::vector<std::string>& argv,
                                                            LineSink on_line) {
     using R = Outcome<std::unique_ptr<ChildProcess>>;
     if (argv.empty()) return R::failure("nothing to run");
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) return R::failure(std::string("pipe: ") + strerror(errno));
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    // Own process group: terminate() reaches QEMU behind the Python harness.
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
-    posix_spawnattr_setpgroup(&attr, 0);
-    sigset_t none;
-    sigemptyset(&none);
-    posix_spawnattr_setsigmask(&attr, &none);
+    std::string path = resolve_on_path(argv[0]);
     std::vector<char*> args;
     for (const auto& a : argv)
         args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    pid_t pid = -1;
-    int rc = posix_spawnp(&pid, args[0], &fa, &attr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    close(fds[1]);
-    if (rc != 0) {
-        close(fds[0]);
-        return R::failure("cannot start " + argv[0] + ": " + strerror(rc));
+    int out[2], err[2];
+    if (pipe2(out, O_CLOEXEC) != 0) return R::failure(std::string("pipe: ") + strerror(errno));
+    // exec failures come back on `err` (closed by a successful exec).
+    if (pipe2(err, O_CLOEXEC) != 0) {
+        close(out[0]);
+        close(out[1]);
+        return R::failure(std::string("pipe: ") + strerror(errno));
     }
-    return std::unique_ptr<ChildProcess>(new ChildProcess(pid, fds[0], std::move(on_line)));
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        int e = errno;
+        for (int fd : {out[0], out[1], err[0], err[1]})
+            close(fd);
+        return R::failure("cannot start " + argv[0] + ": fork: " + strerror(e));
+    }
+    if (pid == 0) {
+        // Own process group, so terminate() reaches everything it starts.
+        setpgid(0, 0);
+        // QEMU must never outlive the workbench, even one that is killed
+        // (SIGKILL, a crash): the kernel kills the child when the thread
+        // that forked it (the main thread) ends.
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(127); // the workbench died already
+        int devnull = open("/dev/null", O_RDONLY);
+        if (devnull >= 0) dup2(devnull, 0);
+        dup2(out[1], 1);
+        dup2(out[1], 2);
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, nullptr);
+        execv(path.c_str(), args.data());
+        int e = errno;
+        ssize_t ignored = write(err[1], &e, sizeof e);
+        (void)ignored;
+        _exit(127);
+    }
+    setpgid(pid, pid); // also here: no window where terminate() misses it
+    close(out[1]);
+    close(err[1]);
+    int child_errno = 0;
+    ssize_t n;
+    do {
+        n = read(err[0], &child_errno, sizeof child_errno);
+    } while (n < 0 && errno == EINTR);
+    close(err[0]);
+    if (n == static_cast<ssize_t>(sizeof child_errno)) {
+        waitpid(pid, nullptr, 0);
+        close(out[0]);
+        return R::failure("cannot start " + argv[0] + ": " + strerror(child_errno));
+    }
+    return std::unique_ptr<ChildProcess>(new ChildProcess(pid, out[0], std::move(on_line)));
 }
 
 ChildProcess::ChildProcess(int pid, int fd, LineSink sink)

@@ -1,6 +1,9 @@
 // A child process in its own process group whose stdout and stderr arrive
 // line by line on a reader thread (the launched scenario's serial console).
-// The destructor ends the whole group, so QEMU never outlives the workbench.
+// The destructor ends the whole group, so QEMU never outlives the workbench;
+// a workbench that is killed takes the child with it (a parent-death
+// signal), so spawn() only from the main thread: the signal fires when the
+// thread that spawned ends.
 #pragma once
 
 #include "introspect/lib/outcome.hpp"

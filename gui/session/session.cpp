@@ -5,7 +5,11 @@
 #include "gui/session/live_source.hpp"
 
 #include <arpa/inet.h>
+#include <cerrno>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <dirent.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -118,12 +122,45 @@ Outcome<std::vector<std::string>> qemu_command_of(const std::vector<std::string>
 
 } // namespace
 
+namespace {
+
+constexpr const char* kRamPrefix = "glass-workbench-";
+
+// Guest RAM files of launches whose workbench was killed (SIGKILL leaves no
+// chance to unlink): the PID in the name no longer exists. Each can be
+// hundreds of MiB of /dev/shm, so the next launch removes them.
+void remove_stale_ram_files() {
+    DIR* d = opendir("/dev/shm");
+    if (!d) return;
+    std::string prefix = kRamPrefix;
+    while (dirent* e = readdir(d)) {
+        std::string name = e->d_name;
+        if (name.rfind(prefix, 0) != 0 || name.size() < prefix.size() + 5 ||
+            name.compare(name.size() - 4, 4, ".ram") != 0)
+            continue;
+        std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - 4);
+        char* end = nullptr;
+        long pid = std::strtol(digits.c_str(), &end, 10);
+        if (digits.empty() || *end || pid <= 0) continue;
+        if (kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+        std::string path = "/dev/shm/" + name;
+        if (unlink(path.c_str()) == 0)
+            std::fprintf(stderr,
+                         "glass-workbench: removed %s, left by a workbench that was killed\n",
+                         path.c_str());
+    }
+    closedir(d);
+}
+
+} // namespace
+
 Outcome<std::unique_ptr<Session>> Session::launch(const Scenario& sc, const LaunchPaths& paths) {
     using R = Outcome<std::unique_ptr<Session>>;
+    remove_stale_ram_files();
     auto s = std::make_unique<Session>();
     s->mode_ = SessionMode::Launched;
     s->scenario_ = sc;
-    s->ends_.mem_path = "/dev/shm/glass-workbench-" + std::to_string(getpid()) + ".ram";
+    s->ends_.mem_path = std::string("/dev/shm/") + kRamPrefix + std::to_string(getpid()) + ".ram";
     s->ends_.gdb_port = free_port();
     s->ends_.control_port = free_port();
     s->hv_elf_ = paths.build_dir + "/hv/hv.elf";
