@@ -24,7 +24,8 @@ u32 load32(const MachineMemory& m, u64 pa) {
 
 // Two byte rings: (cons, prod) pairs over the given sizes.
 RingSnapshot byte_rings(const MachineMemory& m, const char* kind, const char* found_by, u64 mfn,
-                        u32 port, u64 idx, const char* const names[4], u32 size_a, u32 size_b) {
+                        u32 port, u64 idx, const char* const names[4], const char* const span[2],
+                        u32 size_a, u32 size_b) {
     RingSnapshot r;
     r.kind = kind;
     r.found_by = found_by;
@@ -37,6 +38,7 @@ RingSnapshot byte_rings(const MachineMemory& m, const char* kind, const char* fo
         v[i] = load32(m, pa + 4 * i);
         r.indices.emplace_back(names[i], v[i]);
     }
+    r.spans = {{span[0], size_a, 0, 1, {}}, {span[1], size_b, 2, 3, {}}};
     u32 a = v[1] - v[0], b = v[3] - v[2];
     r.outstanding = a + b;
     if (a > size_a || b > size_b) r.problem = "producer more than a ring ahead of the consumer";
@@ -86,6 +88,7 @@ RingSnapshot blk_ring(const MachineMemory& m, u64 mfn, u32 ring_ref, u32 port, u
                  {"req_event", load32(m, pa + offsetof(Shared, req_event))},
                  {"rsp_prod", rsp_prod},
                  {"rsp_event", load32(m, pa + offsetof(Shared, rsp_event))}};
+    r.spans = {{"requests", Shared::kSlots, 2, 0, {1, 3}}};
     r.outstanding = req_prod - rsp_prod;
     if (r.outstanding > Shared::kSlots) {
         r.problem = "more requests outstanding than slots";
@@ -117,16 +120,18 @@ Outcome<RingsSnapshot> read_rings(const Target& t, u16 domid) {
     s.stamp = doms->stamp;
     static const char* const kCons[4] = {"in_cons", "in_prod", "out_cons", "out_prod"};
     static const char* const kStore[4] = {"req_cons", "req_prod", "rsp_cons", "rsp_prod"};
+    static const char *const kConsSpans[2] = {"in", "out"}, *const kStoreSpans[2] = {"req", "rsp"};
     if (d->console_mfn)
         s.rings.push_back(byte_rings(m, "console", "Domain.console_mfn", d->console_mfn,
-                                     d->console_port, kConsIdx, kCons, kConsIn, kConsOut));
+                                     d->console_port, kConsIdx, kCons, kConsSpans, kConsIn,
+                                     kConsOut));
     if (!d->store_mfn) return s;
     guest::blk::Announce a{};
     bool announced =
         m.read(d->store_mfn << kPageShift, &a, sizeof a) && a.magic == guest::blk::kAnnounceMagic;
     if (!announced) {
         s.rings.push_back(byte_rings(m, "store", "Domain.store_mfn", d->store_mfn, d->store_port,
-                                     kStoreIdx, kStore, kStoreReq, kStoreRsp));
+                                     kStoreIdx, kStore, kStoreSpans, kStoreReq, kStoreRsp));
         return s;
     }
     // The store page is a block frontend's mailbox: follow its ring grant.

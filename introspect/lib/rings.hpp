@@ -30,6 +30,18 @@ struct RingRequestSnapshot {
     u32 nr_segments = 0;
 };
 
+// One circular buffer of a ring, so a viewer can draw it as a circle: its
+// size, and which entries of RingSnapshot::indices are the end that
+// consumes and the end that produces. A console or store page holds two
+// byte buffers (in/out, req/rsp); a block ring one of request slots, whose
+// consuming end is rsp_prod (the backend's private req_cons is not shared).
+struct RingSpan {
+    std::string name;             // in, out, req, rsp, requests
+    u32 size = 0;                 // entries: bytes or request slots (a power of two)
+    unsigned cons = 0, prod = 0;  // positions in `indices`
+    std::vector<unsigned> others; // blkif: req_event, rsp_event (thresholds, not ends)
+};
+
 struct RingSnapshot {
     std::string kind;     // console, store, blkif
     std::string found_by; // e.g. "Domain.console_mfn", "grant 8 (announced in the store page)"
@@ -44,6 +56,7 @@ struct RingSnapshot {
     std::string state;   // blkif: the announce state (initialised, connected, refused)
     std::string problem; // indices no correct peer produces (more outstanding than slots)
     std::vector<RingRequestSnapshot> requests; // blkif: the outstanding requests
+    std::vector<RingSpan> spans;               // empty when no indices were read
 };
 
 struct RingsSnapshot {

@@ -340,6 +340,11 @@ TEST_CASE("grants, active pins, mappings and the block ring they lead to", "[int
     CHECK(b.requests[0].id == 103);
     CHECK(b.requests[0].sector == 24);
     CHECK(b.requests[1].op == "flush");
+    // One circle of 32 slots, answered end rsp_prod, producing end req_prod.
+    REQUIRE(b.spans.size() == 1);
+    CHECK(b.spans[0].size == 32);
+    CHECK(b.indices[b.spans[0].cons].first == "rsp_prod");
+    CHECK(b.indices[b.spans[0].prod].first == "req_prod");
 
     SECTION("impossible indices are reported, not followed") {
         img.put<u32>(ring, 300);
