@@ -25,6 +25,17 @@ const std::vector<Scenario>& builtin_scenarios() {
          {{"guest/guest.elf", "start=1:16:1"}, {"guest/guest.elf", "spin"}},
          512,
          2},
+        // disk: dom0 serves a RAM disk (blkback) to d1, which rewrites and
+        // verifies it round after round, so its block ring always moves;
+        // d2 beats so dom0 never sees all domUs finished and powers off.
+        {"disk",
+         "dom0 serves a RAM disk to a domU soaking it; a second domU beats",
+         "loglvl=info",
+         {{"guest/guest.elf", "start=1:16:1 start=2:16:1 blkback"},
+          {"guest/guest.elf", "blk=250 blksoak=1000000"},
+          {"guest/guest.elf", "beat=1000"}},
+         512,
+         2},
         {"idle", "dom0 alone, spinning", "loglvl=info", {{"guest/guest.elf", "spin"}}, 256, 1},
     };
     return all;

@@ -100,8 +100,13 @@ RingSnapshot blk_ring(const MachineMemory& m, u64 mfn, u32 ring_ref, u32 port, u
         if (!m.read(pa + offsetof(Shared, slots) + slot * sizeof(Shared::Slot), &q, sizeof q))
             break;
         char buf[8];
+        // A backend writes its response into the request's slot before it
+        // publishes rsp_prod: a slot holding no request the protocol allows
+        // is most likely answered already, its response not yet pushed.
+        bool request = q.operation <= blk::OP_FLUSH && q.nr_segments <= blk::kMaxSegments;
         r.requests.push_back(
-            {i, slot, op_name(q.operation, buf), q.id, q.sector_number, q.nr_segments});
+            {i, slot, request ? op_name(q.operation, buf) : "answered (response not yet published)",
+             q.id, q.sector_number, q.nr_segments});
     }
     return r;
 }

@@ -24,7 +24,10 @@ namespace glass {
 struct RingRequestSnapshot {
     u32 index = 0; // free-running request index
     u32 slot = 0;
-    std::string op; // read, write, barrier, flush, or the number
+    // read, write, barrier, flush, or "answered (response not yet
+    // published)" when the slot holds no valid request (a backend's
+    // response written before it pushed rsp_prod).
+    std::string op;
     u64 id = 0;
     u64 sector = 0;
     u32 nr_segments = 0;

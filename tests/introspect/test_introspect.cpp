@@ -346,6 +346,16 @@ TEST_CASE("grants, active pins, mappings and the block ring they lead to", "[int
     CHECK(b.indices[b.spans[0].cons].first == "rsp_prod");
     CHECK(b.indices[b.spans[0].prod].first == "req_prod");
 
+    SECTION("a slot already holding a response is said to be answered") {
+        // Response {id 0x5566, op, status}: id's low bytes land on
+        // operation 0x66 and nr_segments 0x55.
+        img.put<u64>(ring + 64 + 112 * 4, 0x5566);
+        auto answered = read_rings(attach(img), 1);
+        REQUIRE(answered.ok());
+        REQUIRE(answered->rings[1].requests.size() == 2);
+        CHECK(answered->rings[1].requests[0].op == "write");
+        CHECK(answered->rings[1].requests[1].op == "answered (response not yet published)");
+    }
     SECTION("impossible indices are reported, not followed") {
         img.put<u32>(ring, 300);
         auto bad = read_rings(attach(img), 1);
