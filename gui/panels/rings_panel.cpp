@@ -9,6 +9,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace glass::gui {
@@ -137,9 +138,14 @@ void request_table(const RingView& rv) {
     const auto& reqs = rv.ring.requests;
     ImGui::Text("%zu outstanding request%s", reqs.size(), reqs.size() == 1 ? "" : "s");
     if (reqs.empty()) return;
-    ImGuiTableFlags tf =
-        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;
-    if (!ImGui::BeginTable("requests", 6, tf)) return;
+    ImGuiTableFlags tf = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                         ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY;
+    // At most eight rows tall (a full ring is 32): the other rings stay in view.
+    float rows = static_cast<float>(std::min<size_t>(reqs.size(), 8) + 1);
+    ImVec2 size(0, rows * ImGui::GetTextLineHeightWithSpacing() +
+                       2 * ImGui::GetStyle().CellPadding.y * rows);
+    if (!ImGui::BeginTable("requests", 6, tf, size)) return;
+    ImGui::TableSetupScrollFreeze(0, 1);
     for (const char* h : {"index", "slot", "op", "id", "sector", "segments"})
         ImGui::TableSetupColumn(h);
     ImGui::TableHeadersRow();
