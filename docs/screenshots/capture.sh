@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the README's workbench screenshots: the demo scenario in
 # QEMU, the workbench driven by a script under Xvfb (a real window): one
-# whole-window overview at 1920x1080, then each panel's tile.
+# whole-window overview at 1920x1080, then each panel's tile; then the disk
+# scenario for the I/O rings panel.
 # Usage: docs/screenshots/capture.sh [BUILD_DIR]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -21,4 +22,10 @@ focus Domains; pause 1; wait-paused 1 3000; wait 10; screenshot-panel Domains: $
 unpause 1; wait-running 1 3000; quit"
 xvfb-run -a -s "-screen 0 1920x1080x24" "$build/gui/glass-workbench" --launch demo \
     --size 1920x1080 --ini "$ini" --script "$script"
+# The I/O rings panel needs a block device: the disk scenario (dom0 serves
+# a RAM disk to a soaking d1).
+rings="wait-domains 3 3000; wait 120; select 1; focus I/O rings; wait 30;
+screenshot-panel I/O rings: $out/io-rings.png; quit"
+xvfb-run -a -s "-screen 0 1920x1080x24" "$build/gui/glass-workbench" --launch disk \
+    --size 1920x1080 --ini "$ini" --script "$rings"
 ls -l "$out"/*.png
