@@ -75,7 +75,59 @@ class DisassemblyPanel final : public Panel {
         ImGui::EndChild();
     }
 
+    // For GUI tests and scripts, on the selected domain and vCPU:
+    // break X / unbreak X (X a hex address or a symbol), step, continue,
+    // wait-rip X (until the state read from the hypervisor shows the vCPU
+    // at X).
+    PanelCommand command(Workbench& wb, const std::string& text, std::string& error) override {
+        if (!wb.selection.domain) {
+            error = "no domain selected";
+            return PanelCommand::Failed;
+        }
+        u16 dom = *wb.selection.domain;
+        if (elf_path_.empty()) elf_path_ = wb.launch_paths.build_dir + "/guest/guest.elf";
+        load_symbols();
+        auto verb_arg = [&](const char* verb, u64& at) {
+            std::string prefix = std::string(verb) + " ";
+            if (text.rfind(prefix, 0) != 0) return false;
+            std::string arg = text.substr(prefix.size());
+            if (!resolve(arg, at)) {
+                error = "'" + arg + "' is neither a symbol of " + elf_path_ + " nor a hex address";
+                return false;
+            }
+            return true;
+        };
+        u64 at = 0;
+        if (verb_arg("break", at) || verb_arg("unbreak", at)) {
+            bool on = text.rfind("break ", 0) == 0;
+            return outcome(wb, set_breakpoint(wb, dom, at, on), error);
+        }
+        if (verb_arg("wait-rip", at)) {
+            const StateFrame* f = wb.state();
+            const DomainSnapshot* d = f ? f->domains.find(dom) : nullptr;
+            if (!d || wb.selection.vcpu >= d->vcpus.size()) return PanelCommand::Wait;
+            return d->vcpus[wb.selection.vcpu].reg("rip") == at ? PanelCommand::Done
+                                                                : PanelCommand::Wait;
+        }
+        if (!error.empty()) return PanelCommand::Failed;
+        if (text == "step") return outcome(wb, step(wb, dom, wb.selection.vcpu), error);
+        if (text == "continue") return outcome(wb, resume(wb, dom), error);
+        error = "disassembly commands: break X, unbreak X, step, continue, wait-rip X "
+                "(X: hex address or symbol)";
+        return PanelCommand::Failed;
+    }
+
   private:
+    bool resolve(const std::string& arg, u64& at) const {
+        if (const Symbol* s = symbols_.by_name(arg)) {
+            at = s->addr;
+            return true;
+        }
+        char* end = nullptr;
+        at = std::strtoull(arg.c_str(), &end, 16);
+        return !arg.empty() && end && !*end;
+    }
+
     void load_symbols() {
         if (elf_path_ == loaded_path_) return;
         loaded_path_ = elf_path_;
@@ -138,11 +190,14 @@ class DisassemblyPanel final : public Panel {
 
     void toggle_breakpoint(Workbench& wb, u16 dom) {
         u64 at = cursor_ ? cursor_ : wb.selection.va.value_or(0);
-        bool on = !breakpoints_.count(at);
+        set_breakpoint(wb, dom, at, !breakpoints_.count(at));
+    }
+
+    bool set_breakpoint(Workbench& wb, u16 dom, u64 at, bool on) {
         auto r = wb.session().control().set_breakpoint(dom, at, on);
         if (!r.ok()) {
             wb.notify("breakpoint: " + r.error(), true);
-            return;
+            return false;
         }
         if (on)
             breakpoints_.insert(at);
@@ -152,16 +207,18 @@ class DisassemblyPanel final : public Panel {
         std::snprintf(b, sizeof b, "breakpoint %s at %#llx", on ? "set" : "cleared",
                       static_cast<unsigned long long>(at));
         wb.notify(b);
+        return true;
     }
 
     // A step needs the domain stopped: pause it first if it runs.
-    void step(Workbench& wb, u16 dom, u32 v) {
+    // Each action reports in the status bar; false if it failed there.
+    bool step(Workbench& wb, u16 dom, u32 v) {
         Control& c = wb.session().control();
-        if (wb.domain_state(dom) != "paused" && !wb.pause(dom)) return;
+        if (wb.domain_state(dom) != "paused" && !wb.pause(dom)) return false;
         auto r = c.step(dom, v);
         if (!r.ok()) {
             wb.notify("step: " + r.error(), true);
-            return;
+            return false;
         }
         auto regs = c.registers(dom, v);
         if (regs.ok())
@@ -169,15 +226,25 @@ class DisassemblyPanel final : public Panel {
                 if (name == "rip") live_rip_ = value;
         follow_rip_ = true;
         if (StateSource* s = wb.session().state()) s->poke();
+        return true;
     }
 
-    void resume(Workbench& wb, u16 dom) {
+    bool resume(Workbench& wb, u16 dom) {
         auto r = wb.session().control().resume(dom);
-        if (!r.ok())
-            wb.notify("continue: " + r.error(), true);
-        else
-            wb.notify("d" + std::to_string(dom) + " continues");
         live_rip_.reset();
+        if (!r.ok()) {
+            wb.notify("continue: " + r.error(), true);
+            return false;
+        }
+        wb.notify("d" + std::to_string(dom) + " continues");
+        if (StateSource* s = wb.session().state()) s->poke();
+        return true;
+    }
+
+    PanelCommand outcome(Workbench& wb, bool ok, std::string& error) const {
+        if (ok) return PanelCommand::Done;
+        error = wb.messages().empty() ? "failed" : wb.messages().back().text;
+        return PanelCommand::Failed;
     }
 
     Disassembler dis_;

@@ -9,6 +9,7 @@
 #include <imgui.h>
 
 #include <chrono>
+#include <cstdio>
 
 namespace glass::gui {
 namespace {
@@ -55,6 +56,19 @@ class DomainsPanel final : public Panel {
         ImGui::Separator();
         draw_controls(wb, *d);
         draw_vcpus(wb, *d);
+    }
+
+    // For scripts: "destroy D", as the Destroy button's confirmation does.
+    PanelCommand command(Workbench& wb, const std::string& text, std::string& error) override {
+        unsigned dom = 0;
+        char extra = 0;
+        if (std::sscanf(text.c_str(), "destroy %u %c", &dom, &extra) != 1 || dom > 0x7fef) {
+            error = "domains commands: destroy D (a domain id)";
+            return PanelCommand::Failed;
+        }
+        if (wb.destroy(static_cast<u16>(dom))) return PanelCommand::Done;
+        error = wb.messages().empty() ? "destroy failed" : wb.messages().back().text;
+        return PanelCommand::Failed;
     }
 
   private:

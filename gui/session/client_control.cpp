@@ -52,8 +52,15 @@ Outcome<std::unique_ptr<ClientControl>> ClientControl::connect(const std::string
     std::string last;
     for (int i = 0; i < 4; i++) {
         auto v = c->version();
-        if (v) return std::make_unique<ClientControl>(std::move(*c));
-        last = gdb::client::describe(v.error());
+        if (!v) {
+            last = gdb::client::describe(v.error());
+            continue;
+        }
+        // Stop replies then say when a stop was a breakpoint (step() needs
+        // to tell a queued breakpoint hit from its own step).
+        auto f = c->query("qSupported:swbreak+;hwbreak+");
+        if (!f) return R::failure("qSupported: " + gdb::client::describe(f.error()));
+        return std::make_unique<ClientControl>(std::move(*c));
     }
     return R::failure("no answer to qGlasshouse.version: " + last);
 }
@@ -145,18 +152,54 @@ Outcome<std::vector<u8>> ClientControl::read_virtual(u16 domid, u32 vcpu, u64 va
 Outcome<Done> ClientControl::set_breakpoint(u16 domid, u64 va, bool on) {
     auto sel = select_thread(domid, 0);
     if (!sel.ok()) return sel;
-    return status(client_.command(std::string(on ? "Z0," : "z0,") + hex(va) + ",1"));
+    auto r = status(client_.command(std::string(on ? "Z0," : "z0,") + hex(va) + ",1"));
+    if (r.ok()) {
+        if (on)
+            breakpoints_[domid].insert(va);
+        else
+            breakpoints_[domid].erase(va);
+    }
+    return r;
 }
 
 // The reply to a step is a stop reply once the vCPU has stepped (query()
-// would set it aside as asynchronous), so raw().
+// would set it aside as asynchronous), so raw(). A vCPU stopped on one of
+// our breakpoints would only hit its int3 again: like gdb, lift it for the
+// step and plant it again after.
 Outcome<Done> ClientControl::step(u16 domid, u32 vcpu) {
+    std::optional<u64> lifted;
+    auto bps = breakpoints_.find(domid);
+    if (bps != breakpoints_.end() && !bps->second.empty()) {
+        auto regs = registers(domid, vcpu);
+        if (!regs.ok()) return Outcome<Done>::failure(regs.error());
+        for (const auto& [name, value] : *regs)
+            if (name == "rip" && bps->second.count(value)) lifted = value;
+    }
+    if (lifted) {
+        auto off = status(client_.command("z0," + hex(*lifted) + ",1"));
+        if (!off.ok()) return off;
+    }
     u64 tid = gdb::thread_id({domid, static_cast<u16>(vcpu)});
     auto r = client_.raw("vCont;s:" + hex(tid));
-    if (!r) return fail<Done>(r.error());
-    if (!gdb::client::is_stop_reply(*r))
-        return Outcome<Done>::failure("step answered '" + *r + "'");
-    return Done{};
+    // A breakpoint the domain hit while no request was waiting is queued
+    // and reported before it runs again: that first reply is the hit, not
+    // the step (the hypervisor did not run it), so step once more.
+    if (r && gdb::client::is_stop_reply(*r) &&
+        (r->find("swbreak:") != std::string::npos || r->find("hwbreak:") != std::string::npos))
+        r = client_.raw("vCont;s:" + hex(tid));
+    Outcome<Done> stepped = Done{};
+    if (!r)
+        stepped = fail<Done>(r.error());
+    else if (!gdb::client::is_stop_reply(*r))
+        stepped = Outcome<Done>::failure("step answered '" + *r + "'");
+    if (lifted) {
+        auto sel = select_thread(domid, 0);
+        auto on = sel.ok() ? status(client_.command("Z0," + hex(*lifted) + ",1")) : sel;
+        if (!on.ok() && stepped.ok())
+            return Outcome<Done>::failure("stepped, but the breakpoint at " + hex(*lifted) +
+                                          " could not be planted again: " + on.error());
+    }
+    return stepped;
 }
 
 // gdb's continue answers only at the next stop, which may never come; the

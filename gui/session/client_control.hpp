@@ -10,7 +10,9 @@
 
 #include "gdbstub/client/client.hpp"
 
+#include <map>
 #include <optional>
+#include <set>
 
 namespace glass::gui {
 
@@ -33,6 +35,7 @@ class ClientControl final : public Control {
   private:
     Outcome<Done> select_thread(u16 domid, u32 vcpu);
     gdb::client::Client client_;
+    std::map<u16, std::set<u64>> breakpoints_; // planted through us, per domain
 };
 
 // A 'g' reply as (name, value) pairs: every register up to 64 bits that the
