@@ -71,9 +71,11 @@ std::string ClientControl::describe() const {
 }
 
 Outcome<Done> ClientControl::pause(u16 domid) {
+    std::lock_guard<std::mutex> hold(lock_);
     return status(client_.pause(domid));
 }
 Outcome<Done> ClientControl::unpause(u16 domid) {
+    std::lock_guard<std::mutex> hold(lock_);
     return status(client_.unpause(domid));
 }
 
@@ -81,6 +83,7 @@ Outcome<Done> ClientControl::unpause(u16 domid) {
 // hypervisor turns into a poweroff shutdown (PROTOCOL.md, "kill"); domain
 // 0's toolstack then destroys it as it does any domU that exits.
 Outcome<Done> ClientControl::destroy(u16 domid) {
+    std::lock_guard<std::mutex> hold(lock_);
     auto a = client_.command("qGlasshouse.attach:" + hex(domid));
     if (!a) return fail<Done>(a.error());
     auto k = client_.raw("vKill;1");
@@ -118,6 +121,12 @@ Outcome<std::vector<std::pair<std::string, u64>>> parse_register_reply(const std
 }
 
 Outcome<std::vector<std::pair<std::string, u64>>> ClientControl::registers(u16 domid, u32 vcpu) {
+    std::lock_guard<std::mutex> hold(lock_);
+    return registers_locked(domid, vcpu);
+}
+
+Outcome<std::vector<std::pair<std::string, u64>>> ClientControl::registers_locked(u16 domid,
+                                                                                  u32 vcpu) {
     using R = Outcome<std::vector<std::pair<std::string, u64>>>;
     auto sel = select_thread(domid, vcpu);
     if (!sel.ok()) return R::failure(sel.error());
@@ -127,6 +136,7 @@ Outcome<std::vector<std::pair<std::string, u64>>> ClientControl::registers(u16 d
 }
 
 Outcome<std::vector<u8>> ClientControl::read_virtual(u16 domid, u32 vcpu, u64 va, u64 len) {
+    std::lock_guard<std::mutex> hold(lock_);
     using R = Outcome<std::vector<u8>>;
     auto sel = select_thread(domid, vcpu);
     if (!sel.ok()) return R::failure(sel.error());
@@ -150,6 +160,7 @@ Outcome<std::vector<u8>> ClientControl::read_virtual(u16 domid, u32 vcpu, u64 va
 }
 
 Outcome<Done> ClientControl::set_breakpoint(u16 domid, u64 va, bool on) {
+    std::lock_guard<std::mutex> hold(lock_);
     auto sel = select_thread(domid, 0);
     if (!sel.ok()) return sel;
     auto r = status(client_.command(std::string(on ? "Z0," : "z0,") + hex(va) + ",1"));
@@ -167,10 +178,11 @@ Outcome<Done> ClientControl::set_breakpoint(u16 domid, u64 va, bool on) {
 // our breakpoints would only hit its int3 again: like gdb, lift it for the
 // step and plant it again after.
 Outcome<Done> ClientControl::step(u16 domid, u32 vcpu) {
+    std::lock_guard<std::mutex> hold(lock_);
     std::optional<u64> lifted;
     auto bps = breakpoints_.find(domid);
     if (bps != breakpoints_.end() && !bps->second.empty()) {
-        auto regs = registers(domid, vcpu);
+        auto regs = registers_locked(domid, vcpu);
         if (!regs.ok()) return Outcome<Done>::failure(regs.error());
         for (const auto& [name, value] : *regs)
             if (name == "rip" && bps->second.count(value)) lifted = value;
@@ -206,9 +218,34 @@ Outcome<Done> ClientControl::step(u16 domid, u32 vcpu) {
 // hypervisor's unpause releases a domain the debugger stopped (at a
 // breakpoint or after a step), so that is the resume.
 Outcome<Done> ClientControl::resume(u16 domid) {
+    std::lock_guard<std::mutex> hold(lock_);
     auto u = client_.unpause(domid);
     if (!u) return fail<Done>(u.error());
     return Done{};
+}
+
+Outcome<u32> ClientControl::inject(const std::string& spec) {
+    std::lock_guard<std::mutex> hold(lock_);
+    auto id = client_.inject(spec);
+    if (!id) return fail<u32>(id.error());
+    return *id;
+}
+
+Outcome<std::vector<Injection>> ClientControl::injections() {
+    std::lock_guard<std::mutex> hold(lock_);
+    auto l = client_.injections();
+    if (!l) return fail<std::vector<Injection>>(l.error());
+    std::vector<Injection> out;
+    out.reserve(l->size());
+    for (auto& e : *l)
+        out.push_back(
+            Injection{e.id, std::move(e.state), std::move(e.effect), e.detail, std::move(e.spec)});
+    return out;
+}
+
+Outcome<Done> ClientControl::uninject(u32 id) {
+    std::lock_guard<std::mutex> hold(lock_);
+    return status(client_.uninject(id));
 }
 
 } // namespace glass::gui

@@ -2,8 +2,9 @@
 // gdbstub host client (gdbstub/client/): qGlasshouse.pause/unpause, and
 // gdb's own packets for registers (Hg + g), guest-virtual memory (m),
 // software breakpoints (Z0/z0), single steps (vCont;s) and continuing.
-// One request at a time on the caller's thread; each is a few ms over the
-// emulated UART.
+// One request at a time: each call holds a lock for its exchange (a few ms
+// over the emulated UART), so a panel may poll from a worker thread (the
+// injection list) while others call from the frame loop.
 #pragma once
 
 #include "gui/session/control.hpp"
@@ -11,6 +12,7 @@
 #include "gdbstub/client/client.hpp"
 
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 
@@ -31,9 +33,14 @@ class ClientControl final : public Control {
     Outcome<Done> set_breakpoint(u16 domid, u64 va, bool on) override;
     Outcome<Done> step(u16 domid, u32 vcpu) override;
     Outcome<Done> resume(u16 domid) override;
+    Outcome<u32> inject(const std::string& spec) override;
+    Outcome<std::vector<Injection>> injections() override;
+    Outcome<Done> uninject(u32 id) override;
 
   private:
     Outcome<Done> select_thread(u16 domid, u32 vcpu);
+    Outcome<std::vector<std::pair<std::string, u64>>> registers_locked(u16 domid, u32 vcpu);
+    std::mutex lock_; // one exchange at a time on the one connection
     gdb::client::Client client_;
     std::map<u16, std::set<u64>> breakpoints_; // planted through us, per domain
 };

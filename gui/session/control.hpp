@@ -1,5 +1,6 @@
 // Control of the hypervisor: pause, unpause and destroy domains, vCPU
-// registers, breakpoints and single steps. Implemented over the control
+// registers, breakpoints and single steps, fault injections. Implemented
+// over the control
 // channel (gdbstub client on COM3); the interface keeps panels free of the
 // transport, and NoControl says plainly why a button does nothing.
 #pragma once
@@ -16,6 +17,15 @@ namespace glass::gui {
 
 struct Done {};
 
+// One fault injection as the hypervisor lists it (qGlasshouse.injections).
+struct Injection {
+    u32 id = 0;
+    std::string state;  // armed, active, holding, done, cancelled
+    std::string effect; // none, delivered, failed, ... (hv/core/inject/kinds.hpp)
+    u64 detail = 0;     // the effect's number: guest rip, ns held, sub-op, ring index
+    std::string spec;   // the text form (hv/core/inject/spec_text.hpp)
+};
+
 class Control {
   public:
     virtual ~Control() = default;
@@ -31,6 +41,12 @@ class Control {
     virtual Outcome<Done> set_breakpoint(u16 domid, u64 va, bool on) = 0;
     virtual Outcome<Done> step(u16 domid, u32 vcpu) = 0;
     virtual Outcome<Done> resume(u16 domid) = 0;
+    // Fault injection: arm a spec in its wire text form (checked by the
+    // caller with the same parser, gui/model/inject_form.hpp) and get its
+    // id; list armed and finished ones; cancel an armed one.
+    virtual Outcome<u32> inject(const std::string& spec) = 0;
+    virtual Outcome<std::vector<Injection>> injections() = 0;
+    virtual Outcome<Done> uninject(u32 id) = 0;
 };
 
 // No control channel (a trace, or a target attached without one).
@@ -51,6 +67,9 @@ class NoControl final : public Control {
     Outcome<Done> set_breakpoint(u16, u64, bool) override { return no<Done>(); }
     Outcome<Done> step(u16, u32) override { return no<Done>(); }
     Outcome<Done> resume(u16) override { return no<Done>(); }
+    Outcome<u32> inject(const std::string&) override { return no<u32>(); }
+    Outcome<std::vector<Injection>> injections() override { return no<std::vector<Injection>>(); }
+    Outcome<Done> uninject(u32) override { return no<Done>(); }
 
   private:
     template <class T>

@@ -52,6 +52,9 @@ class Session {
 
     StateSource* state() const { return state_.get(); }
     Control& control() const { return *control_; }
+    // The same, for work off the frame loop: keeps the channel alive while a
+    // worker still uses it, even if the session replaces or drops it.
+    std::shared_ptr<Control> shared_control() const { return control_; }
     ConsoleLog& console() const { return *console_; }
     const std::string& trace_path() const { return trace_path_; }
     const Endpoints& endpoints() const { return ends_; }
@@ -70,7 +73,7 @@ class Session {
     void try_control();
     SessionMode mode_ = SessionMode::None;
     std::unique_ptr<StateSource> state_;
-    std::unique_ptr<Control> control_;
+    std::shared_ptr<Control> control_;
     std::unique_ptr<ConsoleLog> console_;
     std::unique_ptr<ChildProcess> child_;
     Scenario scenario_;

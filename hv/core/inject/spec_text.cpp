@@ -217,6 +217,13 @@ class Out {
 
 } // namespace
 
+bool key_applies(Kind k, const char* key, usize len) {
+    View name{key, len};
+    for (unsigned i = 0; i < kNrKeys; i++)
+        if (name.is(kKeyNames[i])) return key_applies(k, static_cast<Key>(i));
+    return false;
+}
+
 const char* parse_spec(const char* text, usize len, Spec& out) {
     Spec s;
     usize pos = 0;

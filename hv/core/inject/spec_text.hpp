@@ -25,6 +25,11 @@ namespace inject {
 // nullptr on success, else why the text is not a spec.
 const char* parse_spec(const char* text, usize len, Spec& out);
 
+// Whether `key` (a name above, e.g. "cr2") may appear in a spec of kind
+// `k`: what parse_spec refuses with "key does not apply to this kind". The
+// workbench's form shows a kind's fields from this, not a table of its own.
+bool key_applies(Kind k, const char* key, usize len);
+
 // Writes the text form (NUL-terminated, cut at cap). Returns the length it
 // needed, without the NUL, so callers can detect a cut.
 usize format_spec(const Spec& s, char* out, usize cap);
