@@ -5,6 +5,7 @@
 #include "gui/app/options.hpp"
 #include "gui/app/status_bar.hpp"
 #include "gui/app/stop_signals.hpp"
+#include "gui/model/injection_list.hpp"
 #include "gui/model/rings_view.hpp"
 #include "gui/model/typing_map.hpp"
 
@@ -16,7 +17,8 @@ using namespace glass::gui;
 namespace {
 
 // Colours tests look for in screenshots: the map's frame classes, the
-// paused badge, the I/O rings. Printed from the same constants the drawing uses.
+// paused badge, the I/O rings, the injection states. Printed from the same constants the drawing
+// uses.
 void print_palette() {
     auto rgb = [](const char* name, glass::gui::Rgba c) {
         std::printf("%s %u %u %u\n", name, c & 0xff, c >> 8 & 0xff, c >> 16 & 0xff);
@@ -32,6 +34,9 @@ void print_palette() {
     rgb("ring-outstanding", kRingOutstanding);
     rgb("ring-producer", kRingProducer);
     rgb("ring-consumer", kRingConsumer);
+    rgb("inject-armed", kInjectArmed);
+    rgb("inject-done", kInjectDone);
+    rgb("inject-cancelled", kInjectCancelled);
 }
 
 } // namespace

@@ -14,6 +14,13 @@ std::string hex(u64 v) {
 
 } // namespace
 
+Rgba state_colour(const std::string& state) {
+    if (state == "armed") return kInjectArmed;
+    if (state == "done") return kInjectDone;
+    if (state == "cancelled") return kInjectCancelled;
+    return 0;
+}
+
 bool InjectionList::due(double now) const {
     return !last_ || soon_ || now - *last_ >= period_;
 }

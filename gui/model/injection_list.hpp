@@ -4,6 +4,7 @@
 // second, at once after an arm or cancel), never every frame.
 #pragma once
 
+#include "gui/model/typing_map.hpp"
 #include "gui/session/control.hpp"
 
 #include <optional>
@@ -11,6 +12,14 @@
 #include <vector>
 
 namespace glass::gui {
+
+// The state cell's background (tests find these in screenshots, from
+// --print-palette): waiting to fire, fired, cancelled; others unshaded.
+constexpr Rgba kInjectArmed = rgba(200, 150, 30);
+constexpr Rgba kInjectDone = rgba(50, 140, 80);
+constexpr Rgba kInjectCancelled = rgba(100, 100, 120);
+// 0 for states without a colour (active, holding: brief).
+Rgba state_colour(const std::string& state);
 
 class InjectionList {
   public:

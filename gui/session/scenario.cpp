@@ -36,6 +36,17 @@ const std::vector<Scenario>& builtin_scenarios() {
           {"guest/guest.elf", "beat=1000"}},
          512,
          2},
+        // inject: d1 is the fault-injection observer (guest inject=MS), which
+        // reports each injection it sees on its console; d2 beats so dom0
+        // stays up even if an injected crash ends d1.
+        {"inject",
+         "the fault-injection observer (d1) and a beating bystander (d2)",
+         "loglvl=info",
+         {{"guest/guest.elf", "start=1:16:1 start=2:16:1"},
+          {"guest/guest.elf", "inject=100"},
+          {"guest/guest.elf", "beat=1000"}},
+         512,
+         2},
         {"idle", "dom0 alone, spinning", "loglvl=info", {{"guest/guest.elf", "spin"}}, 256, 1},
     };
     return all;

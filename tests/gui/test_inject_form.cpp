@@ -219,6 +219,9 @@ TEST_CASE("injection list: read on a schedule, at once after an action") {
     CHECK_FALSE(InjectionList::cancellable(*l.find(1)));
     CHECK(InjectionList::cancellable(*l.find(2)));
     CHECK(l.find(3) == nullptr);
+    CHECK(state_colour("armed") == kInjectArmed);
+    CHECK(state_colour("done") == kInjectDone);
+    CHECK(state_colour("active") == 0);
 
     // A failed read keeps the rows and says why.
     l.set(Outcome<std::vector<Injection>>::failure("timeout"));
