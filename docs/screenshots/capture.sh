@@ -2,7 +2,8 @@
 # Regenerates the README's workbench screenshots: the demo scenario in
 # QEMU, the workbench driven by a script under Xvfb (a real window): one
 # whole-window overview at 1920x1080, then each panel's tile; then the disk
-# scenario for the I/O rings panel.
+# scenario for the I/O rings panel and the inject scenario for the
+# fault-injection panel.
 # Usage: docs/screenshots/capture.sh [BUILD_DIR]
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -28,4 +29,15 @@ rings="wait-domains 3 3000; wait 120; select 1; focus I/O rings; wait 30;
 screenshot-panel I/O rings: $out/io-rings.png; quit"
 xvfb-run -a -s "-screen 0 1920x1080x24" "$build/gui/glass-workbench" --launch disk \
     --size 1920x1080 --ini "$ini" --script "$rings"
+# The fault-injection panel needs the observer domU: the inject scenario.
+# A #PF and a failing hypercall fire; an NMI waits for a call that never
+# comes, so the table shows done and armed rows.
+P="Fault injection"
+inject="wait-domains 3 3000; wait 60; select 1; focus $P;
+panel $P: arm pf cr2=0xdead0000 error=2; panel $P: wait done;
+panel $P: arm hypercall-fail hc=memory_op.current_reservation errno=EIO; panel $P: wait done;
+panel $P: arm nmi on=memory_op after=4000000000; panel $P: wait armed; wait 20;
+screenshot-panel $P: $out/fault-injection.png; quit"
+xvfb-run -a -s "-screen 0 1920x1080x24" "$build/gui/glass-workbench" --launch inject \
+    --size 1920x1080 --ini "$ini" --script "$inject"
 ls -l "$out"/*.png
