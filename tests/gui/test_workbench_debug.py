@@ -14,22 +14,15 @@ hypervisor must report it destroyed and domain 0's toolstack reap it.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "boot"))
 sys.path.insert(0, HERE)
-import glasshouse_qemu  # noqa: E402
-from test_workbench_live import (CLI, GUEST, HV, HV_ELF, SHOTS, WORKBENCH, Xvfb,  # noqa: E402
-                                 free_port)
-
-BEAT = r"^\(d1\) Glasshouse guest: beat \d+"
+from live_workbench import GUEST, SHOTS, LiveWorkbenchCase  # noqa: E402
 
 
 def symbol(name: str) -> int:
@@ -40,38 +33,16 @@ def symbol(name: str) -> int:
     return hits[0]
 
 
-class WorkbenchDebug(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        fd, cls.mem = tempfile.mkstemp(prefix="glass-gui-", suffix=".ram", dir="/dev/shm")
-        os.close(fd)
-        cls.control = free_port()
-        cls.qemu = glasshouse_qemu.Running(
-            HV, [(GUEST, "start=1:16:1"), (GUEST, "beat=100")], shared_memory=cls.mem,
-            control_port=cls.control)
-        if not cls.qemu.wait_for(BEAT, 120):
-            log = cls.qemu.log
-            cls.qemu.stop()
-            raise AssertionError("d1 never beat:\n" + log[-3000:])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.qemu.stop()
-        os.unlink(cls.mem)
+class WorkbenchDebug(LiveWorkbenchCase):
+    MODULES = [(GUEST, "start=1:16:1"), (GUEST, "beat=100")]
+    READY = r"^\(d1\) Glasshouse guest: beat \d+"
+    READY_WHAT = "d1 never beat"
 
     def domains(self) -> dict[int, dict]:
-        r = subprocess.run([CLI, "inspect", "--mem", self.mem, "--hv-elf", HV_ELF, "--json",
-                            "domains"], capture_output=True, text=True, timeout=60)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        return {d["id"]: d for d in json.loads(r.stdout)["domains"]}
+        return {d["id"]: d for d in self.inspect("domains")["domains"]}
 
     def workbench(self, script: str) -> None:
-        with tempfile.TemporaryDirectory() as home, Xvfb() as x:
-            env = dict(os.environ, DISPLAY=x.display, HOME=home)
-            r = subprocess.run([WORKBENCH, "--attach", "--mem", self.mem, "--hv-elf", HV_ELF,
-                                "--control", f"127.0.0.1:{self.control}", "--size", "1280x720",
-                                "--ini", os.path.join(home, "wb.ini"), "--script", script],
-                               env=env, capture_output=True, text=True, timeout=240)
+        r = self.run_workbench(script)
         self.assertEqual(r.returncode, 0, f"script {script!r}:\n{r.stdout}{r.stderr}\n"
                          f"--- serial ---\n{self.qemu.log[-2000:]}")
 

@@ -23,52 +23,26 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import subprocess
 import sys
-import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "boot"))
 sys.path.insert(0, HERE)
-import glasshouse_qemu  # noqa: E402
+from live_workbench import CLI, GUEST, SHOTS, LiveWorkbenchCase, palette  # noqa: E402
 from png_pixels import read_png  # noqa: E402
-from test_workbench_live import (CLI, GUEST, HV, HV_ELF, SHOTS, WORKBENCH, Xvfb,  # noqa: E402
-                                 free_port, palette)
 
 OBS = r"^\(d1\) Glasshouse inject: "
 PANEL = "Fault injection"
 
 
-class WorkbenchInject(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        fd, cls.mem = tempfile.mkstemp(prefix="glass-inject-", suffix=".ram", dir="/dev/shm")
-        os.close(fd)
-        cls.control = free_port()
-        cls.qemu = glasshouse_qemu.Running(
-            HV, [(GUEST, "start=1:16:1 start=2:16:1"), (GUEST, "inject=100"),
-                 (GUEST, "beat=1000")],
-            shared_memory=cls.mem, control_port=cls.control)
-        if not cls.qemu.wait_for(OBS + "beat 2$", 120):
-            log = cls.qemu.log
-            cls.qemu.__exit__(None, None, None)
-            raise AssertionError("the observer never started beating:\n" + log[-3000:])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.qemu.__exit__(None, None, None)
-        os.unlink(cls.mem)
+class WorkbenchInject(LiveWorkbenchCase):
+    MODULES = [(GUEST, "start=1:16:1 start=2:16:1"), (GUEST, "inject=100"), (GUEST, "beat=1000")]
+    READY = OBS + "beat 2$"
+    READY_WHAT = "the observer never started beating"
 
     def workbench(self, script: str) -> subprocess.CompletedProcess:
-        with tempfile.TemporaryDirectory() as home, Xvfb() as x:
-            env = dict(os.environ, DISPLAY=x.display, HOME=home)
-            return subprocess.run([WORKBENCH, "--attach", "--mem", self.mem, "--hv-elf", HV_ELF,
-                                   "--control", f"127.0.0.1:{self.control}", "--size",
-                                   "1600x1000", "--ini", os.path.join(home, "wb.ini"),
-                                   "--script", script],
-                                  env=env, capture_output=True, text=True, timeout=240)
+        return self.run_workbench(script, size="1600x1000")
 
     def listing(self) -> list[dict]:
         r = subprocess.run([CLI, "inject", "--connect", f"127.0.0.1:{self.control}", "list"],

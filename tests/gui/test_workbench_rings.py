@@ -17,21 +17,15 @@ again, then selects d2. Checked against the panel's exact colours
 
 from __future__ import annotations
 
-import json
 import math
 import os
-import subprocess
 import sys
-import tempfile
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "boot"))
 sys.path.insert(0, HERE)
-import glasshouse_qemu  # noqa: E402
+from live_workbench import GUEST, SHOTS, LiveWorkbenchCase, palette  # noqa: E402
 from png_pixels import read_png  # noqa: E402
-from test_workbench_live import (CLI, GUEST, HV, HV_ELF, SHOTS, WORKBENCH, Xvfb,  # noqa: E402
-                                 free_port, palette)
 
 BLK_SLOTS = 32
 
@@ -61,31 +55,14 @@ def angle_gap(a: float, b: float) -> float:
     return min(d, 360 - d)
 
 
-class WorkbenchRings(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        fd, cls.mem = tempfile.mkstemp(prefix="glass-rings-", suffix=".ram", dir="/dev/shm")
-        os.close(fd)
-        cls.control = free_port()
-        cls.qemu = glasshouse_qemu.Running(
-            HV, [(GUEST, "start=1:16:1 start=2:16:1 blkback"),
-                 (GUEST, "blk=250 blksoak=1000000"), (GUEST, "beat=1000")],
-            shared_memory=cls.mem, control_port=cls.control)
-        if not cls.qemu.wait_for(r"^\(d1\) Glasshouse blk: connected", 120):
-            log = cls.qemu.log
-            cls.qemu.__exit__(None, None, None)
-            raise AssertionError("d1's block frontend never connected:\n" + log[-3000:])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.qemu.__exit__(None, None, None)
-        os.unlink(cls.mem)
+class WorkbenchRings(LiveWorkbenchCase):
+    MODULES = [(GUEST, "start=1:16:1 start=2:16:1 blkback"),
+               (GUEST, "blk=250 blksoak=1000000"), (GUEST, "beat=1000")]
+    READY = r"^\(d1\) Glasshouse blk: connected"
+    READY_WHAT = "d1's block frontend never connected"
 
     def rings(self, dom: int) -> dict[str, dict]:
-        r = subprocess.run([CLI, "inspect", "--mem", self.mem, "--hv-elf", HV_ELF, "--json",
-                            "rings", str(dom)], capture_output=True, text=True, timeout=60)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        return {ring["kind"]: ring for ring in json.loads(r.stdout)["rings"]}
+        return {ring["kind"]: ring for ring in self.inspect("rings", str(dom))["rings"]}
 
     def test_rings_panel_draws_the_rings_glass_reads(self):
         c = palette()
@@ -93,12 +70,7 @@ class WorkbenchRings(unittest.TestCase):
         script = ("wait-domains 3 3000; select 1; focus I/O rings; wait 30; "
                   f"screenshot {shot['live']}; pause 1; wait-paused 1 3000; wait 40; "
                   f"screenshot {shot['paused']}; select 2; wait 30; screenshot {shot['d2']}; quit")
-        with tempfile.TemporaryDirectory() as home, Xvfb() as x:
-            env = dict(os.environ, DISPLAY=x.display, HOME=home)
-            r = subprocess.run([WORKBENCH, "--attach", "--mem", self.mem, "--hv-elf", HV_ELF,
-                                "--control", f"127.0.0.1:{self.control}", "--size", "1600x1000",
-                                "--ini", os.path.join(home, "wb.ini"), "--script", script],
-                               env=env, capture_output=True, text=True, timeout=240)
+        r = self.run_workbench(script, size="1600x1000")
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         d1, d2 = self.rings(1), self.rings(2)  # d1 is still paused: as in the last screenshot
         self.assertIn("blkif", d1)

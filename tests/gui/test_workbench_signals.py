@@ -20,7 +20,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from test_workbench_live import WORKBENCH, Xvfb  # noqa: E402
+from live_workbench import WORKBENCH, Xvfb  # noqa: E402
 
 
 def alive(pid: int) -> bool:

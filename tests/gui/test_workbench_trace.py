@@ -28,7 +28,7 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from png_pixels import read_png  # noqa: E402
-from test_workbench_live import Xvfb, palette  # noqa: E402
+from live_workbench import Xvfb, palette  # noqa: E402
 
 CLI = os.environ.get("GLASS_CLI", "build/introspect/glass")
 WORKBENCH = os.environ.get("GLASS_WORKBENCH", "build/gui/glass-workbench")
