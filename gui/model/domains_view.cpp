@@ -2,10 +2,14 @@
 
 namespace glass::gui {
 
-u64 running_ns(const DomainSnapshot& d) {
+u64 running_ns(const DomainSnapshot& d, u64 now_ns) {
     u64 t = 0;
-    for (const auto& v : d.vcpus)
-        t += v.runstate_ns[0]; // RUNSTATE_running
+    for (const auto& v : d.vcpus) {
+        t += v.runstate_ns[0]; // RUNSTATE_running, stints already ended
+        // The clock is published up to 10 ms late: a stint that began
+        // after it counts from the next read.
+        if (v.runstate == "running" && now_ns > v.state_entry_ns) t += now_ns - v.state_entry_ns;
+    }
     return t;
 }
 
@@ -14,10 +18,13 @@ std::string shown_state(const DomainSnapshot& d) {
     return d.state;
 }
 
-void DomainsView::update(const DomainsSnapshot& s, u64 now_ns) {
-    std::map<u16, u64> cpu;
+void DomainsView::update(const DomainsSnapshot& s, u64 host_now_ns) {
+    bool host = s.now_ns == 0;
+    if (host != host_clock_) history_.clear(); // never mix the two clocks
+    host_clock_ = host;
+    u64 clock = host ? host_now_ns : s.now_ns;
+    std::map<u16, std::deque<Sample>> next;
     rows_.clear();
-    double wall = last_now_ns_ && now_ns > last_now_ns_ ? double(now_ns - last_now_ns_) : 0;
     for (const auto& d : s.domains) {
         DomainRow r;
         r.id = d.id;
@@ -28,18 +35,26 @@ void DomainsView::update(const DomainsSnapshot& s, u64 now_ns) {
         r.vcpus = static_cast<unsigned>(d.vcpus.size());
         for (const auto& v : d.vcpus)
             if (v.state != "offline") r.vcpus_online++;
-        r.cpu_ns = running_ns(d);
-        auto prev = last_cpu_ns_.find(d.id);
-        if (wall > 0 && prev != last_cpu_ns_.end() && r.cpu_ns >= prev->second)
-            r.cpu_pct = 100.0 * double(r.cpu_ns - prev->second) / wall;
+        r.cpu_ns = running_ns(d, host ? 0 : s.now_ns);
+        std::deque<Sample> h;
+        if (auto it = history_.find(d.id); it != history_.end()) h = std::move(it->second);
+        // A clock or CPU time that went back (a new domain under a reused
+        // id, a restarted machine) starts the history again.
+        if (!h.empty() && (clock < h.back().clock_ns || r.cpu_ns < h.back().cpu_ns)) h.clear();
+        if (h.empty() || clock > h.back().clock_ns) h.push_back({clock, r.cpu_ns});
+        // Keep the newest sample that is at least a window old as the base.
+        while (h.size() > 2 && clock - h[1].clock_ns >= kWindowNs)
+            h.pop_front();
+        const Sample& base = h.front();
+        if (clock > base.clock_ns)
+            r.cpu_pct = 100.0 * double(r.cpu_ns - base.cpu_ns) / double(clock - base.clock_ns);
+        next[d.id] = std::move(h);
         r.weight = d.weight;
         r.cap = d.cap;
         r.cmdline = d.cmdline;
-        cpu[d.id] = r.cpu_ns;
         rows_.push_back(std::move(r));
     }
-    last_cpu_ns_ = std::move(cpu);
-    last_now_ns_ = now_ns;
+    history_ = std::move(next);
 }
 
 const DomainRow* DomainsView::find(u16 id) const {
