@@ -9,8 +9,12 @@
 #include "gui/model/rings_view.hpp"
 #include "gui/model/typing_map.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <string>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace glass::gui;
 
@@ -90,9 +94,25 @@ int main(int argc, char** argv) {
         session = std::move(*s);
         break;
     }
-    case AppOptions::Mode::Trace:
+    case AppOptions::Mode::Trace: {
+        // A file that cannot be opened at all is said here, as --attach
+        // does; what is wrong inside one shows in the window as it loads.
+        struct stat st {};
+        const char* why = nullptr;
+        if (stat(opts->trace.c_str(), &st) != 0)
+            why = std::strerror(errno);
+        else if (!S_ISREG(st.st_mode))
+            why = "not a regular file";
+        else if (access(opts->trace.c_str(), R_OK) != 0)
+            why = std::strerror(errno);
+        if (why) {
+            std::fprintf(stderr, "glass-workbench: cannot open trace %s: %s\n", opts->trace.c_str(),
+                         why);
+            return 1;
+        }
         session = Session::open_trace(opts->trace);
         break;
+    }
     }
     Workbench wb(std::move(session));
     wb.launch_paths = opts->paths;
