@@ -1,6 +1,7 @@
 #include "guest/bench.hpp"
 
 #include "guest/arch/x86_64/hypercall.hpp"
+#include "guest/bench_report.hpp"
 #include "guest/clock.hpp"
 #include "guest/console.hpp"
 #include "guest/evt_tests.hpp"
@@ -13,7 +14,6 @@
 namespace guest {
 namespace {
 
-constexpr u32 kBenchIterations = 20000;
 constexpr u32 kTickDefaultMs = 3000;
 constexpr u64 kYieldWarmupNs = 500000000;
 
@@ -51,10 +51,6 @@ u64 null_hypercall_cycles() {
     return (rdtsc_cycles() - start) / kBenchIterations;
 }
 
-void report(const char* what, u64 cycles) {
-    printk("Glasshouse bench: %s: %lu cycles (%lu ns)\n", what, cycles, cycles_to_ns(cycles));
-}
-
 bool run_bench() {
     u64 hc = null_hypercall_cycles();
     u64 sc = proc_bench_syscall(kBenchIterations);
@@ -63,9 +59,9 @@ bool run_bench() {
         printk("Glasshouse bench: FAILED (syscall %lu, int3 %lu)\n", sc, bp);
         return false;
     }
-    report("null hypercall (xen_version)", hc);
-    report("system call round trip from user mode (getpid)", sc);
-    report("exception bounce round trip (int3 in kernel mode)", bp);
+    bench_report("null hypercall (xen_version)", hc);
+    bench_report(kBenchSyscall, sc);
+    bench_report(kBenchInt3, bp);
     return true;
 }
 
@@ -96,18 +92,11 @@ bool run_yield_bench(u32 n) {
            n, cycles / n, cycles_to_ns(cycles / n), running / 1000, runnable / 1000);
     // With a peer yielding too, each of our yields runs the peer once: two
     // domain switches (and two yield hypercalls) per call.
-    if (runnable)
-        report("context switch between two domains on one CPU (half a yield)", cycles / n / 2);
+    if (runnable) bench_report(kBenchSwitchDomains, cycles / n / 2);
     return true;
 }
 
 } // namespace
-
-u64 rdtsc_cycles() {
-    u32 lo, hi;
-    asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (static_cast<u64>(hi) << 32) | lo;
-}
 
 u64 cycles_to_ns(u64 cycles) {
     return shared_info() ? hvtime::scale_delta(cycles, tsc_scale()) : 0;

@@ -13,6 +13,7 @@
 //                    the time another domain ran (a context switch each)
 #pragma once
 
+#include "guest/bench_report.hpp" // rdtsc_cycles, cycles_to_ns
 #include "hv/lib/types.hpp"
 
 namespace guest {
@@ -35,8 +36,5 @@ bool parse_cpu_option(const char* text, usize len, CpuTestOptions& out);
 
 // Runs the tests the options name, in the order above; false on failure.
 bool run_cpu_tests(const CpuTestOptions& options);
-
-u64 rdtsc_cycles();
-u64 cycles_to_ns(u64 cycles); // by the vcpu_info TSC scale
 
 } // namespace guest

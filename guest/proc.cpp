@@ -1,26 +1,16 @@
 #include "guest/proc.hpp"
 
-#include "guest/arch/x86_64/hypercall.hpp"
 #include "guest/arch/x86_64/trap_frame.hpp"
 #include "guest/console.hpp"
 #include "guest/faults.hpp"
-#include "guest/shared_info.hpp"
-#include "guest/traps.hpp"
+#include "guest/proc_arch.hpp"
 #include "hv/abi/errno.hpp"
-#include "hv/abi/layout.hpp"
-#include "hv/abi/xen.hpp"
 #include "hv/lib/string.hpp"
 
 extern "C" {
-extern const u64 guest_trap_entries[guest::kHandledVectors];
 void guest_trap_dispatch(guest::TrapFrame* frame);
 void proc_enter_user(void* frame);
 [[noreturn]] void proc_return_to_kernel();
-void proc_syscall_entry();
-void proc_trap_3();
-void proc_trap_6();
-void proc_trap_13();
-void proc_trap_14();
 }
 
 namespace guest {
@@ -36,7 +26,6 @@ static_assert(sizeof(UserFrame) == 20 * 8);
 
 enum Sys : u64 { sys_write, sys_getpid, sys_exit, sys_yield, sys_report };
 
-constexpr unsigned kMaxProcs = 4;
 constexpr usize kUserStack = 8192;
 constexpr u64 kUserRflags = 0x2; // IF clear: events stay masked in user mode
 constexpr u64 kPfUser = 1u << 2;
@@ -119,13 +108,17 @@ u64 g_kernel_int3 = 0;
     user_exit(0);
 }
 
-// --- kernel side.
-
-u64 read_cr3() {
-    u64 v;
-    asm volatile("mov %%cr3, %0" : "=r"(v)); // emulated: machine address of our L4
-    return v;
+// Two of these yield to each other: each of pid 1's yields runs the other
+// process once, so its n yields are 2n process switches.
+[[noreturn]] void user_yield_bench(u64 n) {
+    u64 start = urdtsc();
+    for (u64 i = 0; i < n; i++)
+        usys(sys_yield);
+    usys(sys_report, urdtsc() - start);
+    user_exit(0);
 }
+
+// --- kernel side.
 
 Process& spawn(void (*entry)(u64), u64 arg = 0) {
     for (unsigned i = 0; i < kMaxProcs; i++) {
@@ -136,11 +129,11 @@ Process& spawn(void (*entry)(u64), u64 arg = 0) {
         p.state = State::runnable;
         p.frame_ok = true;
         p.frame.rip = reinterpret_cast<u64>(entry);
-        p.frame.cs = xen::FLAT_USER_CS;
+        p.frame.cs = kProcUserCs;
         p.frame.rflags = kUserRflags;
         // As if called: rsp + 8 aligned at the first instruction.
         p.frame.rsp = reinterpret_cast<u64>(g_user_stacks[i] + kUserStack) - 8;
-        p.frame.ss = xen::FLAT_USER_SS;
+        p.frame.ss = kProcUserSs;
         p.frame.rdi = arg;
         return p;
     }
@@ -155,6 +148,7 @@ void run_all() {
             if (p.state != State::runnable) continue;
             any = true;
             g_current = &p;
+            proc_arch_switch_to(p.pid - 1);
             proc_enter_user(&p.frame);
             g_current = nullptr;
         }
@@ -174,34 +168,12 @@ bool check(bool ok, const char* what) {
 } // namespace
 
 long proc_init() {
-    xen::MmuextOp op{};
-    op.cmd = xen::MMUEXT_NEW_USER_BASEPTR;
-    op.arg1 = read_cr3() >> 12;
-    long rc = hypercall4<xen::HC_mmuext_op>(reinterpret_cast<u64>(&op), 1, 0, xen::DOMID_SELF);
-    if (rc < 0) return rc;
-    rc = hypercall2<xen::HC_stack_switch>(
-        xen::FLAT_KERNEL_SS, reinterpret_cast<u64>(g_kernel_stack + sizeof g_kernel_stack));
-    if (rc < 0) return rc;
-    xen::CallbackRegister reg{xen::CALLBACKTYPE_syscall, 0, 0,
-                              reinterpret_cast<u64>(&proc_syscall_entry)};
-    rc = hypercall2<xen::HC_callback_op>(xen::CALLBACKOP_register, reinterpret_cast<u64>(&reg));
-    if (rc < 0) return rc;
-    static xen::TrapInfo table[kHandledVectors + 1];
-    for (unsigned v = 0; v < kHandledVectors; v++) {
-        u64 entry = guest_trap_entries[v];
-        if (v == 3) entry = reinterpret_cast<u64>(&proc_trap_3);
-        if (v == 6) entry = reinterpret_cast<u64>(&proc_trap_6);
-        if (v == 13) entry = reinterpret_cast<u64>(&proc_trap_13);
-        if (v == 14) entry = reinterpret_cast<u64>(&proc_trap_14);
-        u8 dpl = (v == 3 || v == 4) ? 3 : 0;
-        table[v] = {static_cast<u8>(v), dpl, xen::FLAT_KERNEL_CS, 0, entry};
-    }
-    return set_trap_table(table);
+    return proc_arch_init(reinterpret_cast<u64>(g_kernel_stack + sizeof g_kernel_stack));
 }
 
 bool run_proc_test() {
     long rc = proc_init();
-    if (!check(rc == 0, "user base pointer, stack_switch, syscall callback, trap table")) {
+    if (!check(rc == 0, proc_arch_setup_name())) {
         printk("Glasshouse procs: setup returned %ld\n", rc);
         return false;
     }
@@ -240,6 +212,16 @@ u64 proc_bench_syscall(u32 iterations) {
     return iterations ? p.report / iterations : 0;
 }
 
+u64 proc_bench_switch(u32 iterations) {
+    if (proc_init() < 0 || !iterations) return 0;
+    Process& a = spawn(user_yield_bench, iterations);
+    Process& b = spawn(user_yield_bench, iterations);
+    run_all();
+    if (a.state != State::exited || b.state != State::exited || !a.frame_ok || !b.frame_ok)
+        return 0;
+    return a.report / iterations / 2;
+}
+
 u64 proc_bench_int3(u32 iterations) {
     if (proc_init() < 0) return 0;
     g_kernel_int3 = 0;
@@ -264,8 +246,7 @@ extern "C" void proc_syscall(guest::UserFrame* f) {
         f->rax = static_cast<u64>(-XEN_ENOSYS); // no process: nothing to serve
         return;
     }
-    if ((f->cs & 3) != 3 || f->ss != xen::FLAT_USER_SS || !on_own_stack(*p, f->rsp))
-        p->frame_ok = false;
+    if ((f->cs & 3) != 3 || f->ss != kProcUserSs || !on_own_stack(*p, f->rsp)) p->frame_ok = false;
     switch (f->rax) {
     case sys_write: {
         char text[128];
@@ -314,7 +295,7 @@ extern "C" void proc_trap(guest::TrapFrame* frame) {
     p->fault_vector = frame->vector;
     p->fault_error = frame->error;
     p->fault_rip = frame->rip;
-    p->fault_cr2 = frame->vector == 14 ? shared_info()->vcpu_info[0].cr2 : 0;
+    p->fault_cr2 = frame->vector == 14 ? proc_arch_fault_address() : 0;
     p->state = State::killed;
     printk("Glasshouse procs: pid %u killed by trap %lu\n", p->pid, frame->vector);
     proc_return_to_kernel();
