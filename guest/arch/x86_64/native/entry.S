@@ -80,7 +80,10 @@ proc_return_to_kernel:
 
 /* MSR_LSTAR target (SDM 2B SYSCALL): rcx = user rip, r11 = user rflags, rsp
  * still the user's. One CPU, no SWAPGS: the stack switch goes through two
- * globals. Builds a UserFrame and returns with SYSRETQ. */
+ * globals. Builds a UserFrame and returns with SYSRETQ. SYSCALL does not
+ * record the caller's CS, so the frame's CS and SS are the user selectors by
+ * construction; what proves ring 3 is the CPU's own #PF error code (U bit)
+ * in the procs test and the user stack pointer proc.cpp checks. */
     .globl native_syscall_entry
     .type native_syscall_entry, @function
 native_syscall_entry:
