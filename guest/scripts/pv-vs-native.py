@@ -9,7 +9,8 @@ With -icount shift=2 every guest instruction takes 4 ns and the TSC counts
 virtual ns, so the figures are instruction counts x 4: they repeat run to
 run, and cache and TLB misses cost nothing (a CR3 load's TLB flush is free).
 
-  usage: pv-vs-native.py [--build DIR] [--icount SHIFT] [--markdown]
+  usage: pv-vs-native.py [--build DIR] [--hv HV] [--guest ELF] [--native BIN]
+                         [--icount SHIFT] [--markdown]
 Exits 1 if a boot fails or a figure is missing.
 """
 
@@ -101,17 +102,21 @@ def table(pv, native, markdown):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build", default=os.path.join(REPO, "build"), help="build directory")
+    ap.add_argument("--hv", help="hypervisor image (default BUILD/hv/hv.bin)")
+    ap.add_argument("--guest", help="PV guest (default BUILD/guest/guest.elf)")
+    ap.add_argument("--native", help="native image (default BUILD/guest/guest-native.bin)")
     ap.add_argument("--icount", type=int, default=2, help="-icount shift (default 2)")
     ap.add_argument("--markdown", action="store_true", help="print a Markdown table")
     a = ap.parse_args()
-    hv = os.path.join(a.build, "hv", "hv.bin")
-    guest = os.path.join(a.build, "guest", "guest.elf")
-    native = os.path.join(a.build, "guest", "guest-native.bin")
+    hv = a.hv or os.path.join(a.build, "hv", "hv.bin")
+    guest = a.guest or os.path.join(a.build, "guest", "guest.elf")
+    native = a.native or os.path.join(a.build, "guest", "guest-native.bin")
     for path in (hv, guest, native):
         if not os.path.isfile(path):
             sys.exit(f"pv-vs-native: {path} does not exist: build hv.elf, guest.elf and "
                      "guest-native.elf first")
-    print(f"QEMU: {' '.join(glasshouse_qemu.qemu_command(native, [], 'bench', smp=1, icount=a.icount)[1:])}",
+    qemu = glasshouse_qemu.qemu_command(native, [], "bench", smp=1, icount=a.icount)
+    print("QEMU (native; PV the same with -kernel hv.bin and -initrd):", " ".join(qemu),
           file=sys.stderr)
     print(table(measure_pv(hv, guest, a.icount), measure_native(native, a.icount), a.markdown))
 

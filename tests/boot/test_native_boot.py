@@ -13,12 +13,13 @@ Run: python3 tests/boot/test_native_boot.py NativeBoot.test_user_mode_system_cal
 
 import os
 import re
+import subprocess
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import glasshouse_qemu  # noqa: E402
-from test_guest_boot import REPO, BootCase  # noqa: E402
+from test_guest_boot import GUEST, HV, REPO, BootCase  # noqa: E402
 
 NATIVE = os.environ.get("GLASSHOUSE_NATIVE",
                         os.path.join(REPO, "build", "guest", "guest-native.bin"))
@@ -69,6 +70,32 @@ class NativeBoot(BootCase):
         r = self.boot_native("nosuchoption")
         self.assertExit(r, "poweroff")
         self.assertInLog(r, "Glasshouse native: ignoring unknown option 'nosuchoption'")
+
+    def test_pv_vs_native_table(self):
+        """guest/scripts/pv-vs-native.py end to end: four boots, one table.
+        Every operation measured both ways must cost more under PV (each
+        one crosses into the hypervisor at least twice)."""
+        for path, what, target in ((HV, "hypervisor image", "hv.elf"),
+                                   (GUEST, "guest kernel", "guest.elf"),
+                                   (NATIVE, "native guest image", "guest-native.elf")):
+            self.require(path, what, target)
+        script = os.path.join(REPO, "guest", "scripts", "pv-vs-native.py")
+        run = subprocess.run([sys.executable, script, "--hv", HV, "--guest", GUEST,
+                              "--native", NATIVE], capture_output=True, text=True, timeout=900)
+        self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
+        print("\n" + run.stdout)
+        rows = [l for l in run.stdout.splitlines()[1:] if l.strip()]
+        self.assertEqual(len(rows), 5, run.stdout)
+        paired = 0
+        for row in rows:
+            pv, native, ratio = row.split()[-3:]
+            self.assertGreater(int(pv.replace(",", "")), 0, row)
+            if native == "-":
+                continue
+            paired += 1
+            self.assertGreater(int(pv.replace(",", "")), int(native.replace(",", "")), row)
+            self.assertTrue(ratio.endswith("x") and float(ratio[:-1]) > 1, row)
+        self.assertEqual(paired, 3, run.stdout)
 
 
 if __name__ == "__main__":
