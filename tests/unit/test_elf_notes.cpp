@@ -205,6 +205,18 @@ TEST_CASE("A note region can end without padding after the last descriptor", "[e
     CHECK(n.entry.value == 0x42);
 }
 
+TEST_CASE("A FEATURES note ends at its descriptor, with or without a NUL", "[elf][notes]") {
+    // Linux writes FEATURES with .ascii: no terminator, only the note's
+    // alignment padding after it.
+    std::string text = "!pae_pgdir_above_4gb|dom0";
+    Bytes notes = concat(
+        {xtf_like_notes(), note("Xen", XEN_ELFNOTE_FEATURES, Bytes(text.begin(), text.end()))});
+    XenNotes n;
+    REQUIRE(read_notes(image_with_notes(notes), n) == "");
+    CHECK((n.features_required & (1u << XENFEAT_pae_pgdir_above_4gb)) != 0);
+    CHECK((n.features_supported & (1u << XENFEAT_dom0)) != 0);
+}
+
 TEST_CASE("FEATURES strings parse into supported and required bitmaps", "[elf][notes]") {
     auto parse = [](const std::string& s, u32& sup, u32& req) {
         sup = req = 0;

@@ -116,10 +116,14 @@ LoadStatus apply_note(const ElfNote& note, XenNotes& out) {
         break;
     }
     case XEN_ELFNOTE_FEATURES: {
-        TRY_LOAD(note_string(note, "FEATURES", nullptr, 0));
+        // Bounded by descsz, not by a NUL: Linux writes this note with
+        // .ascii, so its terminator is only the note's alignment padding
+        // (which Xen's libelf reads as the end of the string).
         const char* text = reinterpret_cast<const char*>(note.desc);
-        TRY_LOAD(
-            parse_xen_features(text, strlen(text), out.features_supported, out.features_required));
+        usize len = 0;
+        while (len < note.descsz && text[len] != '\0')
+            len++;
+        TRY_LOAD(parse_xen_features(text, len, out.features_supported, out.features_required));
         break;
     }
     default:
