@@ -111,6 +111,21 @@ Status write_page_tables(const BuildLayout& l, const FrameList& f) {
     });
 }
 
+// The p2m list, inside the initial mapping or (INIT_P2M) in its own frames,
+// which are unmapped here: they are reached by PFN.
+void write_p2m_list(const BuildLayout& l, const FrameList& f) {
+    constexpr u64 kPerPage = kPageSize / sizeof(u64);
+    for (u64 pfn = 0; pfn < f.count; pfn++) {
+        u64* page = nullptr;
+        if (l.p2m_outside) {
+            page = static_cast<u64*>(map_frame(f.mfns[l.p2m_data_first_pfn() + pfn / kPerPage]));
+        } else {
+            page = f.frame_at_va(l, l.p2m_start + pfn * sizeof(u64));
+        }
+        page[pfn % kPerPage] = f.mfns[pfn];
+    }
+}
+
 void fill_start_info(Domain* d, const PvBuildRequest& req, const BuildLayout& l,
                      const FrameList& f) {
     auto* si = reinterpret_cast<xen::StartInfo*>(f.frame_at_va(l, l.start_info_start));
@@ -122,6 +137,10 @@ void fill_start_info(Domain* d, const PvBuildRequest& req, const BuildLayout& l,
     si->pt_base = l.pt_start;
     si->nr_pt_frames = l.nr_pt_frames;
     si->mfn_list = l.p2m_start;
+    if (l.p2m_outside) {
+        si->first_p2m_pfn = l.p2m_first_pfn;
+        si->nr_p2m_frames = l.nr_p2m_frames();
+    }
     copy_string(si->cmd_line, sizeof si->cmd_line, req.cmdline);
     if (!req.hardware_domain) {
         si->console.domU.mfn = d->console_mfn;
@@ -135,7 +154,7 @@ void fill_start_info(Domain* d, const PvBuildRequest& req, const BuildLayout& l,
 // (outside the initial mapping, as Xen's toolstack places them), each with
 // an unbound event channel that domain 0's backends bind to.
 LoadStatus setup_domu_rings(Domain* d, const BuildLayout& l, const FrameList& f) {
-    if (l.mapped_pages() + 2 > f.count)
+    if (l.mapped_pages() + l.nr_p2m_frames() + 2 > f.count)
         return LoadStatus::fail(XEN_ENOMEM,
                                 "no pages left for the console and store rings "
                                 "(%lu pages, %lu mapped)",
@@ -182,9 +201,6 @@ LoadStatus build_pv_domain(Domain* d, const PvBuildRequest& req) {
     TRY_LOAD(load_pv_image(req.image, req.image_size, req.hardware_domain, img));
     BuildLayout layout;
     TRY_LOAD(compute_build_layout(img, req.nr_pages, 0, layout));
-    if (layout.p2m_outside)
-        return LoadStatus::fail(XEN_EOPNOTSUPP, "INIT_P2M (p2m list outside the initial "
-                                                "mapping) is not supported yet");
     if (req.nr_vcpus == 0 || req.nr_vcpus > kMaxVcpus)
         return LoadStatus::fail(XEN_EINVAL, "%u vCPUs requested (1..%u)", req.nr_vcpus, kMaxVcpus);
 
@@ -222,10 +238,7 @@ LoadStatus build_pv_domain(Domain* d, const PvBuildRequest& req) {
     if (layout.hypercall_page.present)
         fill_pv64_hypercall_page(
             reinterpret_cast<u8*>(frames.frame_at_va(layout, layout.hypercall_page.value)));
-    for (u64 pfn = 0; pfn < req.nr_pages; pfn++) {
-        u64 va = layout.p2m_start + pfn * 8;
-        frames.frame_at_va(layout, va)[(va & (kPageSize - 1)) / 8] = frames.mfns[pfn];
-    }
+    write_p2m_list(layout, frames);
     if (!req.hardware_domain) {
         LoadStatus rings = setup_domu_rings(d, layout, frames);
         if (!rings.ok()) {
@@ -258,5 +271,9 @@ LoadStatus build_pv_domain(Domain* d, const PvBuildRequest& req) {
     LOG_INFO("d%u: %lu pages, image %lx-%lx, entry %lx, start_info %lx, page tables %lx (%lu)",
              d->id, req.nr_pages, layout.vkern_start, layout.vkern_end, layout.entry,
              layout.start_info_start, layout.pt_start, layout.nr_pt_frames);
+    if (layout.p2m_outside)
+        LOG_INFO("d%u: p2m list at %lx-%lx in PFNs %lx-%lx (%lu tables)", d->id, layout.p2m_start,
+                 layout.p2m_end, layout.p2m_first_pfn,
+                 layout.p2m_first_pfn + layout.nr_p2m_frames(), layout.p2m_nr_pt);
     return {};
 }

@@ -278,6 +278,65 @@ TEST_CASE("Page-table entries map [v_start, v_end) to PFNs 0.., tables read-only
     }
 }
 
+TEST_CASE("An INIT_P2M list gets its own tables and frames after the initial mapping",
+          "[build_layout]") {
+    // Linux's layout: kernel at -2 GiB, the list at 512 GiB (its own L4 slot).
+    PvImage img;
+    img.virt_base = 0xffffffff80000000ull;
+    img.virt_kstart = 0xffffffff81000000ull;
+    img.virt_kend = 0xffffffff84a00000ull;
+    img.entry = img.virt_kstart;
+    img.init_p2m = {true, 0x8000000000ull};
+    u64 nr_pages = 0x20000; // 512 MiB: a 1 MiB list, 256 pages
+    BuildLayout l = layout_of(img, nr_pages);
+    REQUIRE(l.p2m_outside);
+    CHECK(l.p2m_first_pfn == l.mapped_pages());
+    CHECK(l.p2m_nr_data == 256);
+    CHECK(l.p2m_nr_pt == 3); // one L3, one L2, one L1
+    CHECK(l.nr_p2m_frames() == 259);
+
+    std::map<std::pair<u64, unsigned>, PtEntry> entries;
+    REQUIRE(for_each_pt_entry(l, [&](const PtEntry& e) -> Status {
+                REQUIRE(entries.count({e.table_pfn, e.slot}) == 0);
+                entries[{e.table_pfn, e.slot}] = e;
+                return {};
+            }).ok());
+    // Walk every page of the list from the bootstrap L4.
+    for (u64 k = 0; k < l.p2m_nr_data; k++) {
+        u64 va = l.p2m_start + k * kPageSize;
+        u64 table = l.first_pt_pfn();
+        for (unsigned level = 4; level >= 1; level--) {
+            unsigned slot = static_cast<unsigned>((va >> pt_entry_shift(level)) & 511);
+            auto it = entries.find({table, slot});
+            REQUIRE(it != entries.end());
+            CHECK(it->second.table_level == level);
+            CHECK(it->second.writable);
+            table = it->second.target_pfn;
+            if (level > 1) {
+                CHECK(table >= l.p2m_first_pfn);
+                CHECK(table < l.p2m_data_first_pfn());
+            }
+        }
+        CHECK(table == l.p2m_data_first_pfn() + k);
+    }
+    // The initial mapping's entries are all still there, plus the list's.
+    CHECK(entries.size() == l.mapped_pages() + page_tables_needed(l.v_start, l.v_end) - 1 +
+                                l.p2m_nr_data + l.p2m_nr_pt);
+
+    SECTION("a domain too small for the list's frames is refused") {
+        BuildLayout bad;
+        LoadStatus st = compute_build_layout(img, l.mapped_pages() + 10, 0, bad);
+        CHECK(st.error() == XEN_ENOMEM);
+        CHECK(std::string(st.reason()).find("INIT_P2M") != std::string::npos);
+    }
+    SECTION("a list in the initial mapping's L4 slot is refused") {
+        BuildLayout bad;
+        img.init_p2m = {true, 0xffffff8000000000ull};
+        LoadStatus st = compute_build_layout(img, nr_pages, 0, bad);
+        CHECK(std::string(st.reason()).find("shares a 512 GiB L4 slot") != std::string::npos);
+    }
+}
+
 TEST_CASE("Writer errors stop the page-table enumeration", "[build_layout]") {
     BuildLayout l = layout_of(xtf_image(), 0x8000);
     int calls = 0;

@@ -90,6 +90,23 @@ LoadStatus check_outside_p2m(const BuildLayout& l) {
                                 "build: INIT_P2M list 0x%llx-0x%llx overlaps the initial mapping "
                                 "or the hypervisor area",
                                 static_cast<ull>(l.p2m_start), static_cast<ull>(l.p2m_end));
+    // The list gets L3s of its own under the bootstrap L4 (Linux asks for a
+    // 512 GiB-aligned VA, so that is always so); sharing an L4 slot with the
+    // initial mapping would need the two layouts' tables merged.
+    constexpr unsigned kL4Shift = 39;
+    if (ranges_overlap(l.p2m_start >> kL4Shift, ((l.p2m_end - 1) >> kL4Shift) + 1,
+                       l.v_start >> kL4Shift, ((l.v_end - 1) >> kL4Shift) + 1))
+        return LoadStatus::fail(XEN_EINVAL,
+                                "build: INIT_P2M list 0x%llx-0x%llx shares a 512 GiB L4 slot "
+                                "with the initial mapping 0x%llx-0x%llx",
+                                static_cast<ull>(l.p2m_start), static_cast<ull>(l.p2m_end),
+                                static_cast<ull>(l.v_start), static_cast<ull>(l.v_end));
+    if (l.mapped_pages() + l.nr_p2m_frames() > l.nr_pages)
+        return LoadStatus::fail(XEN_ENOMEM,
+                                "build: domain too small: initial mapping and INIT_P2M list need "
+                                "0x%llx pages, domain has 0x%llx",
+                                static_cast<ull>(l.mapped_pages() + l.nr_p2m_frames()),
+                                static_cast<ull>(l.nr_pages));
     return {};
 }
 
@@ -143,6 +160,10 @@ LoadStatus compute_build_layout(const PvImage& image, u64 nr_pages, u64 initrd_l
         u64 p2m_size = 0;
         if (!page_up(p2m_bytes, &p2m_size) || !checked_add(l.p2m_start, p2m_size, &l.p2m_end))
             return too_big("INIT_P2M list");
+        l.p2m_first_pfn = l.mapped_pages();
+        l.p2m_nr_data = p2m_size >> kPageShift;
+        for (unsigned level = 3; level >= 1; level--)
+            l.p2m_nr_pt += page_tables_at_level(l.p2m_start, l.p2m_end, level);
     }
 
     TRY_LOAD(check_address_space(l));

@@ -23,6 +23,14 @@ struct BuildLayout {
     // p2m_outside is set (INIT_P2M): then the builder must map it separately.
     u64 p2m_start = 0, p2m_end = 0;
     bool p2m_outside = false;
+    // With p2m_outside, the list's own frames take the PFNs right after the
+    // initial mapping, as in Xen's dom0 builder: first the tables that map
+    // it (its L3s, L2s, L1s, hung off the bootstrap L4), then the pages
+    // holding it. start_info.first_p2m_pfn / nr_p2m_frames name that range
+    // so the kernel can reserve it. Zero frames when the list is inside.
+    u64 p2m_first_pfn = 0;
+    u64 p2m_nr_pt = 0;
+    u64 p2m_nr_data = 0;
     u64 start_info_start = 0, start_info_end = 0;
     u64 pt_start = 0, pt_end = 0; // pt_base = pt_start (the L4)
     u64 nr_pt_frames = 0;
@@ -33,6 +41,8 @@ struct BuildLayout {
 
     u64 initial_rsp() const { return stack_end; }
     u64 mapped_pages() const { return (v_end - v_start) >> kPageShift; }
+    u64 nr_p2m_frames() const { return p2m_nr_pt + p2m_nr_data; }
+    u64 p2m_data_first_pfn() const { return p2m_first_pfn + p2m_nr_pt; }
     u64 pfn_of_va(u64 va) const { return (va - v_start) >> kPageShift; }
     u64 va_of_pfn(u64 pfn) const { return v_start + (pfn << kPageShift); }
     u64 first_pt_pfn() const { return pfn_of_va(pt_start); }
@@ -43,7 +53,8 @@ struct BuildLayout {
 
 // Computes the layout for `image` in a domain of `nr_pages` pages with an
 // initrd of `initrd_len` bytes (0 = none). Refuses (XEN_ENOMEM) when the
-// initial mapping does not fit in nr_pages, and (XEN_EINVAL) when it would
+// initial mapping (plus an INIT_P2M list and its tables) does not fit in
+// nr_pages, and (XEN_EINVAL) when it would
 // overlap the hypervisor's area, is not canonical, or the hypercall page
 // lies outside [v_start, v_end).
 [[nodiscard]] LoadStatus compute_build_layout(const PvImage& image, u64 nr_pages, u64 initrd_len,

@@ -19,16 +19,38 @@ u64 PageTablePlan::table_pfn_for(unsigned level, u64 va) const {
     return first_pfn[level] + ((va - base_va[level]) >> pt_entry_shift(level + 1));
 }
 
-PageTablePlan plan_page_tables(const BuildLayout& layout) {
+namespace {
+
+PageTablePlan plan_range(u64 l4_pfn, u64 first_pfn, u64 start, u64 end) {
     PageTablePlan plan;
-    u64 next = layout.first_pt_pfn();
-    for (unsigned level = 4; level >= 1; level--) {
-        plan.count[level] = page_tables_at_level(layout.v_start, layout.v_end, level);
+    plan.first_pfn[4] = l4_pfn;
+    plan.count[4] = 1;
+    u64 next = first_pfn;
+    for (unsigned level = 3; level >= 1; level--) {
+        plan.count[level] = page_tables_at_level(start, end, level);
         plan.first_pfn[level] = next;
         next += plan.count[level];
-        // The L4 covers the whole address space (its base is 0).
-        u64 mask = level == 4 ? ~u64{0} : (u64{1} << pt_entry_shift(level + 1)) - 1;
-        plan.base_va[level] = layout.v_start & ~mask;
+        u64 mask = (u64{1} << pt_entry_shift(level + 1)) - 1;
+        plan.base_va[level] = start & ~mask;
     }
     return plan;
+}
+
+} // namespace
+
+PageTablePlan plan_page_tables(const BuildLayout& layout) {
+    // The L4 covers the whole address space (its base is 0); L3, L2, L1
+    // follow it in the page-table area.
+    return plan_range(layout.first_pt_pfn(), layout.first_pt_pfn() + 1, layout.v_start,
+                      layout.v_end);
+}
+
+PageTablePlan plan_p2m_tables(const BuildLayout& layout) {
+    if (!layout.p2m_outside) {
+        PageTablePlan none;
+        none.first_pfn[4] = layout.first_pt_pfn();
+        return none;
+    }
+    return plan_range(layout.first_pt_pfn(), layout.p2m_first_pfn, layout.p2m_start,
+                      layout.p2m_end);
 }

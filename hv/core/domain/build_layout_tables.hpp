@@ -31,6 +31,10 @@ struct PageTablePlan {
 };
 
 PageTablePlan plan_page_tables(const BuildLayout& layout);
+// The tables mapping an INIT_P2M list (layout.p2m_outside): the bootstrap
+// L4 at level 4, levels 3..1 from layout.p2m_first_pfn. Counts are 0 when
+// the list is inside the initial mapping.
+PageTablePlan plan_p2m_tables(const BuildLayout& layout);
 
 // One entry the builder writes: slot `slot` of the level-`table_level`
 // table at PFN `table_pfn` points at `target_pfn` (the next-level table, or
@@ -44,11 +48,9 @@ struct PtEntry {
     bool writable;
 };
 
-// Calls fn(const PtEntry&) -> Status for every entry, upper levels first
-// (L4 entries, then L3, L2, L1), stopping at the first failure.
+// The L4, L3 and L2 entries linking a plan's tables, upper levels first.
 template <class Fn>
-[[nodiscard]] Status for_each_pt_entry(const BuildLayout& layout, Fn&& fn) {
-    PageTablePlan plan = plan_page_tables(layout);
+[[nodiscard]] Status for_each_upper_entry(const PageTablePlan& plan, Fn& fn) {
     for (unsigned level = 4; level >= 2; level--) {
         unsigned child = level - 1;
         u64 span = u64{1} << pt_entry_shift(level);
@@ -60,10 +62,29 @@ template <class Fn>
             TRY(fn(e));
         }
     }
+    return {};
+}
+
+// Calls fn(const PtEntry&) -> Status for every entry, upper levels first
+// (L4 entries, then L3, L2, L1), then those of an INIT_P2M list (mapped
+// writable), stopping at the first failure.
+template <class Fn>
+[[nodiscard]] Status for_each_pt_entry(const BuildLayout& layout, Fn&& fn) {
+    PageTablePlan plan = plan_page_tables(layout);
+    TRY(for_each_upper_entry(plan, fn));
     for (u64 pfn = 0; pfn < layout.mapped_pages(); pfn++) {
         u64 va = layout.va_of_pfn(pfn);
         PtEntry e{plan.table_pfn_for(1, va), 1, static_cast<unsigned>((va >> kPageShift) & 511),
                   pfn, !layout.is_pt_pfn(pfn)};
+        TRY(fn(e));
+    }
+    if (!layout.p2m_outside) return {};
+    PageTablePlan p2m = plan_p2m_tables(layout);
+    TRY(for_each_upper_entry(p2m, fn));
+    for (u64 k = 0; k < layout.p2m_nr_data; k++) {
+        u64 va = layout.p2m_start + (k << kPageShift);
+        PtEntry e{p2m.table_pfn_for(1, va), 1, static_cast<unsigned>((va >> kPageShift) & 511),
+                  layout.p2m_data_first_pfn() + k, true};
         TRY(fn(e));
     }
     return {};
