@@ -9,7 +9,13 @@ constexpr u32 kLeaf1EcxHidden = (1u << 3)     // MONITOR: guests cannot MWAIT
                                 | (1u << 26)  // XSAVE: guest XSAVE state is not managed
                                 | (1u << 27)  // OSXSAVE
                                 | (1u << 28); // AVX needs XSAVE
-constexpr u32 kLeaf1EdxHidden = (1u << 9);    // APIC
+// Superpages: PV page tables cannot hold PSE entries (Xen's PV policy hides
+// PSE, PSE36 and PAGE1GB), and a kernel that sees them maps its direct map
+// with 2 MiB / 1 GiB entries the hypervisor must refuse (Linux does).
+constexpr u32 kLeaf1EdxHidden = (1u << 9)     // APIC
+                                | (1u << 3)   // PSE
+                                | (1u << 17); // PSE36
+constexpr u32 kExt1EdxHidden = (1u << 26);    // PAGE1GB
 constexpr u32 kLeaf7EbxHidden = (1u << 5)     // AVX2
                                 | (1u << 16)  // AVX-512F and friends need XSAVE
                                 | (1u << 17) | (1u << 21) | (1u << 26) | (1u << 27) | (1u << 28) |
@@ -44,6 +50,9 @@ arch::CpuidResult guest_cpuid(const Vcpu* v, u32 leaf, u32 subleaf) {
         if (subleaf == 0) r.ebx &= ~kLeaf7EbxHidden;
         r.ecx = 0; // AVX-512 bits, PKU, UMIP, ...: not virtualised
         r.edx = 0;
+        break;
+    case 0x80000001:
+        r.edx &= ~kExt1EdxHidden;
         break;
     case 0xD:
         r = {0, 0, 0, 0}; // no XSAVE state components
