@@ -3,6 +3,7 @@
 #include "hv/abi/layout.hpp"
 #include "hv/arch/x86_64/cpu.hpp"
 #include "hv/kernel/log.hpp"
+#include "hv/traps/vmce.hpp"
 
 namespace {
 constexpr u32 MSR_TSC = 0x10;
@@ -50,8 +51,11 @@ Result<u64> guest_rdmsr(Vcpu* v, u32 msr) {
         // Kept virtual and zero: QEMU's TCG does not implement the real MSR
         // (docs/pv-abi.md §7.0), and no branch tracing is offered.
         return 0;
-    default:
+    default: {
+        u64 value = 0;
+        if (vmce_rdmsr(msr, value)) return value;
         return XEN_EPERM;
+    }
     }
 }
 
@@ -89,6 +93,6 @@ Status guest_wrmsr(Vcpu* v, u32 msr, u64 value) {
     case MSR_DEBUGCTL:
         return value == 0 ? Status{} : Status{XEN_EPERM};
     default:
-        return XEN_EPERM;
+        return vmce_wrmsr(msr, value) ? Status{} : Status{XEN_EPERM};
     }
 }
