@@ -193,7 +193,7 @@ bool injector_hypercall_slow(Vcpu* v, u64 nr, const HypercallArgs& args, i64& re
     return true;
 }
 
-bool injector_deliver(Vcpu* v, Regs& r) {
+bool injector_deliver_slow(Vcpu* v, Regs& r) {
     if (v->pending_trap.pending) return false; // the queued trap goes first
     Injection* i = g_injections.next_delivery(v->domain->id, static_cast<u16>(v->id));
     if (!i) return false;
@@ -224,7 +224,7 @@ bool injector_page_fault(Vcpu* v) {
     return g_injections.next_delivery(dom, static_cast<u16>(v->id)) != nullptr;
 }
 
-bool injector_notification(Domain* d, u32 port) {
+bool injector_notification_slow(Domain* d, u32 port) {
     Injection* i = g_injections.notification(d->id, port);
     if (!i) return false;
     switch (i->spec.kind) {

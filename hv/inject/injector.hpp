@@ -39,7 +39,12 @@ inline bool injector_hypercall(Vcpu* v, u64 nr, const HypercallArgs& args, i64& 
 }
 // On the way into the guest, before a queued trap is bounced: delivers an
 // injected exception or crash due on v. True when the domain crashed.
-bool injector_deliver(Vcpu* v, Regs& r);
+// Every exit to a guest passes here: inline test, as for hypercalls.
+bool injector_deliver_slow(Vcpu* v, Regs& r);
+inline bool injector_deliver(Vcpu* v, Regs& r) {
+    if (__builtin_expect(g_injections.idle(), true)) return false;
+    return injector_deliver_slow(v, r);
+}
 // #BP at an int3 planted for a rip trigger: restores the byte, rewinds rip
 // and fires. True when it was ours.
 bool injector_breakpoint(Vcpu* v, Regs& r);
@@ -48,8 +53,12 @@ bool injector_breakpoint(Vcpu* v, Regs& r);
 // again when the guest returns to it).
 bool injector_page_fault(Vcpu* v);
 // A notification of `port` is about to be raised in d. True when it is
-// swallowed (dropped, or held for a delay).
-bool injector_notification(Domain* d, u32 port);
+// swallowed (dropped, or held for a delay). On every event send.
+bool injector_notification_slow(Domain* d, u32 port);
+inline bool injector_notification(Domain* d, u32 port) {
+    if (__builtin_expect(g_injections.idle(), true)) return false;
+    return injector_notification_slow(d, port);
+}
 // A reservation increase for d: true when it must be refused.
 bool injector_refuse_reservation(Domain* d);
 // d is being destroyed: its unfinished injections end.
