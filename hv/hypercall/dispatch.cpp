@@ -51,6 +51,7 @@ constexpr HypercallTable make_table() {
     t.slot[xen::HC_event_channel_op] = hc_event_channel_op;
     t.slot[xen::HC_physdev_op] = hc_physdev_op;
     t.slot[xen::HC_sysctl] = hc_sysctl;
+    t.slot[xen::HC_platform_op] = hc_platform_op;
     t.slot[xen::HC_domctl] = hc_domctl;
     return t;
 }

@@ -50,6 +50,7 @@ i64 hc_set_gdt(Vcpu*, const HypercallArgs&);
 i64 hc_update_descriptor(Vcpu*, const HypercallArgs&);
 i64 hc_multicall(Vcpu*, const HypercallArgs&);
 i64 hc_sysctl(Vcpu*, const HypercallArgs&);
+i64 hc_platform_op(Vcpu*, const HypercallArgs&);
 i64 hc_domctl(Vcpu*, const HypercallArgs&);
 i64 hc_vm_assist(Vcpu*, const HypercallArgs&);
 i64 hc_physdev_op(Vcpu*, const HypercallArgs&);

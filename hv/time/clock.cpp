@@ -4,6 +4,7 @@
 #include "hv/arch/x86_64/cpu.hpp"
 #include "hv/arch/x86_64/rtc.hpp"
 #include "hv/domain/domain.hpp"
+#include "hv/domain/domain_alloc.hpp"
 #include "hv/kernel/log.hpp"
 
 namespace {
@@ -61,4 +62,24 @@ void time_update_wallclock(Domain* d) {
     si->wc_sec_hi = static_cast<u32>(sec >> 32);
     store_order();
     si->wc_version = si->wc_version + 1;
+}
+
+void time_set_wallclock(u64 sec, u32 nsec, u64 system_time) {
+    // wall(0) = (sec, nsec) - system_time, kept as seconds + nanoseconds.
+    constexpr u64 kNs = 1000000000ull;
+    u64 back_sec = system_time / kNs;
+    u64 back_nsec = system_time % kNs;
+    u64 s = sec - back_sec;
+    u64 ns = nsec;
+    if (ns < back_nsec) {
+        ns += kNs;
+        s--;
+    }
+    g_wallclock_read = true; // the RTC is no longer consulted
+    g_wc_sec_at_boot = s;
+    g_wc_nsec_at_boot = static_cast<u32>(ns - back_nsec);
+    unsigned count = 0;
+    Domain* const* all = domain_registry(count);
+    for (unsigned i = 0; i < count; i++)
+        if (all[i]) time_update_wallclock(all[i]);
 }

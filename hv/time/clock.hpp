@@ -16,3 +16,7 @@ void time_update_vcpu(Vcpu* v);
 void time_update_wallclock(Domain* d);
 // Wall-clock seconds at system time 0, from the RTC read on first use.
 u64 wallclock_boot_seconds();
+// The control domain's clock setting (XENPF_settime*): wall time (sec,
+// nsec) was current at system time `system_time`. Moves the wall clock of
+// boot and rewrites every domain's shared_info copy, as Xen's do_settime.
+void time_set_wallclock(u64 sec, u32 nsec, u64 system_time);
