@@ -97,6 +97,11 @@ i64 initialise(Vcpu* caller, Vcpu* t, u64 arg) {
     r.cs = guest_selector(u.cs ? u.cs : xen::FLAT_KERNEL_CS);
     r.ss = guest_selector(u.ss ? u.ss : xen::FLAT_KERNEL_SS);
     r.rflags = (u.rflags & kGuestRflags) | kRflagsIf | kRflagsFixed1;
+    // The context's IOPL field is the vCPU's virtual IOPL, as in Xen's
+    // arch_set_info_guest: Linux brings secondary vCPUs up with IOPL 1 this
+    // way (PHYSDEVOP_set_iopl is made on the boot vCPU only), and dom0's
+    // VGA console then uses port I/O on every vCPU.
+    t->iopl = static_cast<u8>((u.rflags >> 12) & 3);
     t->ds = u.ds, t->es = u.es, t->fs = u.fs, t->gs = u.gs;
     t->fs_base = c.fs_base;
     t->gs_base_kernel = c.gs_base_kernel;
