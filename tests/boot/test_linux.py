@@ -36,8 +36,9 @@ MILESTONES = [
     "printk: console [hvc0] enabled",
     "Xen: using vcpuop timer interface",
     "x86/fpu: x87 FPU will use",
+    "smp: Brought up 1 node, 2 CPUs",
     "xen:balloon: Initialising balloon driver",
-    "clocksource: Switched to clocksource tsc",
+    "clocksource: Switched to clocksource xen",
     "NET: Registered PF_INET6 protocol family",
     "VFS: Unable to mount root fs",
 ]
@@ -49,10 +50,10 @@ class LinuxDom0(BootCase):
             self.skipTest(f"no Linux kernel at {VMLINUX}: run scripts/get-linux.sh "
                           "(apt-get download of linux-image-6.1.0-*-amd64)")
         self.require(HV, "hypervisor image", "hv.elf")
-        # One vCPU: bringing up a second one is the next missing piece (README).
+        # Two vCPUs: Linux brings the second up itself (VCPUOP_initialise, _up).
         r = glasshouse_qemu.boot(
             HV, [(VMLINUX, "earlyprintk=xen console=hvc0 loglevel=8")],
-            f"{HV_ARGS} dom0_mem=512M dom0_max_vcpus=1", timeout=TIMEOUT, memory_mb=1024)
+            f"{HV_ARGS} dom0_mem=512M dom0_max_vcpus=2", timeout=TIMEOUT, memory_mb=1024)
         self.assertNotEqual(r.exit_kind, "panic",
                             f"the hypervisor panicked\n{r.serial_log}{r.qemu_stderr}")
         self.assertNotIn("hv: ERROR", r.serial_log)
