@@ -31,7 +31,7 @@ bool wpt_emulate(Vcpu* v, Regs& r, u64 cr2) {
     if ((ec & (kPfPresent | kPfWrite)) != (kPfPresent | kPfWrite) ||
         (ec & (kPfReserved | kPfFetch)))
         return false;
-    if (!v->kernel_mode || !xen::guest_addr_ok(cr2) || (cr2 & 7)) return false;
+    if (!v->kernel_mode || !xen::guest_addr_ok(cr2)) return false;
 
     // The faulting page must be one of the domain's L1 tables.
     auto slot = find_l1_slot(v->kernel_l4_mfn, cr2);
@@ -53,11 +53,13 @@ bool wpt_emulate(Vcpu* v, Regs& r, u64 cr2) {
     for (unsigned i = 0; i < 16; i++)
         gpr[i] = *gpr_slot(r, i);
     if (x86::pte_store_address(store, gpr, r.rip) != cr2) return false;
+    // A whole entry, or one byte of it: never a store across two entries.
+    if (store.width == 8 && (cr2 & 7)) return false;
 
     unsigned index = static_cast<unsigned>((cr2 & (kPageSize - 1)) / 8);
     u64 old = mm::pte_read(static_cast<u64*>(map_frame(l1_mfn)) + index);
     u64 rflags = r.rflags, new_value = 0;
-    if (x86::apply_pte_store(store, old, gpr, rflags, new_value)) {
+    if (x86::apply_pte_store(store, old, gpr, rflags, new_value, static_cast<unsigned>(cr2 & 7))) {
         // Validated exactly as mmu_update would; a refused entry is the
         // guest's #PF, with nothing changed.
         if (!page_types().mod_l1_entry(l1_mfn, index, new_value, d->mm).ok()) return false;

@@ -96,6 +96,37 @@ TEST_CASE("pte_store: xchg and cmpxchg", "[x86][pte_store]") {
     REQUIRE((fl & kFlagZF) == 0);
 }
 
+TEST_CASE("pte_store: one-byte AND/OR/XOR imm8 act on their byte of the entry",
+          "[x86][pte_store]") {
+    u64 gpr[16] = {};
+    gpr[12] = 0x6807f10; // r12
+    u64 fl = 0x202, nv = 0;
+    // lock andb $0xfd,(%r12): Linux's ptep_set_wrprotect on fork
+    PteStore s = decode({0xF0, 0x41, 0x80, 0x24, 0x24, 0xFD});
+    REQUIRE(s.width == 1);
+    REQUIRE(s.op == StoreOp::and_);
+    REQUIRE(pte_store_address(s, gpr, 0) == 0x6807f10);
+    REQUIRE(apply_pte_store(s, 0x8000000007e5a967ull, gpr, fl, nv, 0));
+    CHECK(nv == 0x8000000007e5a965ull);
+    CHECK((fl & kFlagZF) == 0);
+    CHECK((fl & kFlagSF) == 0);
+    // lock orb $0x80,0x7(%rax): set NX, the top byte of the entry
+    gpr[0] = 0x3000;
+    s = decode({0xF0, 0x80, 0x48, 0x07, 0x80});
+    REQUIRE(s.op == StoreOp::or_);
+    REQUIRE(pte_store_address(s, gpr, 0) == 0x3007);
+    REQUIRE(apply_pte_store(s, 0x0000000007e5a967ull, gpr, fl, nv, 7));
+    CHECK(nv == 0x8000000007e5a967ull);
+    CHECK((fl & kFlagSF) != 0);
+    // xorb $0x01,(%rax) with a zero result
+    s = decode({0x80, 0x30, 0x01});
+    REQUIRE(apply_pte_store(s, 0x0000000000000001ull, gpr, fl, nv, 0));
+    CHECK(nv == 0);
+    CHECK((fl & kFlagZF) != 0);
+    CHECK(refuses({0x80, 0x00, 0x01})); // addb
+    CHECK(refuses({0x80, 0x20}));       // truncated
+}
+
 TEST_CASE("pte_store: anything else is not a PTE store", "[x86][pte_store]") {
     CHECK(refuses({0x89, 0x3B}));                   // 4-byte mov
     CHECK(refuses({0x66, 0x48, 0x89, 0x3B}));       // operand-size prefix

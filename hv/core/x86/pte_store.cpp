@@ -52,12 +52,68 @@ bool parity_even(u64 v) {
     return (__builtin_popcount(static_cast<unsigned>(v & 0xFF)) & 1) == 0;
 }
 
-u64 logic_flags(u64 rflags, u64 res) {
+u64 logic_flags(u64 rflags, u64 res, unsigned width = 8) {
     rflags &= ~kArithFlags;
     if (res == 0) rflags |= kFlagZF;
-    if (res >> 63) rflags |= kFlagSF;
+    if ((res >> (width * 8 - 1)) & 1) rflags |= kFlagSF;
     if (parity_even(res)) rflags |= kFlagPF;
     return rflags;
+}
+
+// The imm8 byte forms (80 /1, /4, /6 ib), with an optional REX for the
+// address registers; i is just past the LOCK prefix.
+bool decode_byte_logic(const u8* bytes, usize n, usize i, PteStore& out) {
+    PteStore s;
+    s.width = 1;
+    s.from_reg = false;
+    u8 rex = 0;
+    if (i < n && (bytes[i] & 0xF0) == 0x40) rex = bytes[i++];
+    if (i >= n || bytes[i] != 0x80) return false;
+    i++;
+    if (i >= n) return false;
+    unsigned regfield = (bytes[i] >> 3) & 7;
+    usize used = decode_modrm(bytes + i, n - i, rex, s);
+    if (!used) return false;
+    i += used;
+    switch (regfield) {
+    case 1:
+        s.op = StoreOp::or_;
+        break;
+    case 4:
+        s.op = StoreOp::and_;
+        break;
+    case 6:
+        s.op = StoreOp::xor_;
+        break;
+    default:
+        return false;
+    }
+    if (i + 1 > n) return false;
+    s.imm = bytes[i++];
+    s.length = static_cast<u8>(i);
+    out = s;
+    return true;
+}
+
+bool apply_byte_store(const PteStore& s, u64 old, u64& rflags, u64& new_value, unsigned off) {
+    unsigned shift = (off & 7) * 8;
+    u64 b = (old >> shift) & 0xFF, src = s.imm & 0xFF, res = 0;
+    switch (s.op) {
+    case StoreOp::and_:
+        res = b & src;
+        break;
+    case StoreOp::or_:
+        res = b | src;
+        break;
+    case StoreOp::xor_:
+        res = b ^ src;
+        break;
+    default:
+        return false;
+    }
+    rflags = logic_flags(rflags, res, 1);
+    new_value = (old & ~(u64{0xFF} << shift)) | (res << shift);
+    return true;
 }
 
 // Flags of CMP a, b (a - b), as CMPXCHG sets them.
@@ -76,6 +132,7 @@ bool decode_pte_store(const u8* bytes, usize n, PteStore& out) {
     PteStore s;
     usize i = 0;
     if (i < n && bytes[i] == 0xF0) i++; // LOCK
+    if (decode_byte_logic(bytes, n, i, out)) return true;
     if (i >= n || (bytes[i] & 0xF0) != 0x40) return false;
     u8 rex = bytes[i++];
     if (!(rex & 8)) return false; // 8-byte operands only
@@ -170,7 +227,9 @@ u64 pte_store_address(const PteStore& s, const u64 gpr[16], u64 rip) {
     return ea;
 }
 
-bool apply_pte_store(const PteStore& s, u64 old, u64 gpr[16], u64& rflags, u64& new_value) {
+bool apply_pte_store(const PteStore& s, u64 old, u64 gpr[16], u64& rflags, u64& new_value,
+                     unsigned byte_offset) {
+    if (s.width == 1) return apply_byte_store(s, old, rflags, new_value, byte_offset);
     u64 src = s.from_reg ? gpr[s.reg] : s.imm;
     switch (s.op) {
     case StoreOp::mov:
