@@ -111,6 +111,15 @@ Status write_page_tables(const BuildLayout& l, const FrameList& f) {
     });
 }
 
+// The initrd into its pages (mapped or not, they are consecutive PFNs).
+void copy_initrd(const BuildLayout& l, const FrameList& f, const u8* src) {
+    for (u64 k = 0; k < l.initrd_pages; k++) {
+        u64 off = k << kPageShift;
+        u64 n = l.initrd_len - off < kPageSize ? l.initrd_len - off : kPageSize;
+        memcpy(map_frame(f.mfns[l.initrd_first_pfn + k]), src + off, n);
+    }
+}
+
 // The p2m list, inside the initial mapping or (INIT_P2M) in its own frames,
 // which are unmapped here: they are reached by PFN.
 void write_p2m_list(const BuildLayout& l, const FrameList& f) {
@@ -137,6 +146,11 @@ void fill_start_info(Domain* d, const PvBuildRequest& req, const BuildLayout& l,
     si->pt_base = l.pt_start;
     si->nr_pt_frames = l.nr_pt_frames;
     si->mfn_list = l.p2m_start;
+    if (l.initrd_len) {
+        si->mod_start = l.initrd_unmapped ? l.initrd_first_pfn : l.initrd_start;
+        si->mod_len = l.initrd_len;
+        if (l.initrd_unmapped) si->flags |= xen::SIF_MOD_START_PFN;
+    }
     if (l.p2m_outside) {
         si->first_p2m_pfn = l.p2m_first_pfn;
         si->nr_p2m_frames = l.nr_p2m_frames();
@@ -154,7 +168,7 @@ void fill_start_info(Domain* d, const PvBuildRequest& req, const BuildLayout& l,
 // (outside the initial mapping, as Xen's toolstack places them), each with
 // an unbound event channel that domain 0's backends bind to.
 LoadStatus setup_domu_rings(Domain* d, const BuildLayout& l, const FrameList& f) {
-    if (l.mapped_pages() + l.nr_p2m_frames() + 2 > f.count)
+    if (l.first_free_pfn() + 2 > f.count)
         return LoadStatus::fail(XEN_ENOMEM,
                                 "no pages left for the console and store rings "
                                 "(%lu pages, %lu mapped)",
@@ -200,7 +214,7 @@ LoadStatus build_pv_domain(Domain* d, const PvBuildRequest& req) {
     PvImage img;
     TRY_LOAD(load_pv_image(req.image, req.image_size, req.hardware_domain, img));
     BuildLayout layout;
-    TRY_LOAD(compute_build_layout(img, req.nr_pages, 0, layout));
+    TRY_LOAD(compute_build_layout(img, req.nr_pages, req.initrd_size, layout));
     if (req.nr_vcpus == 0 || req.nr_vcpus > kMaxVcpus)
         return LoadStatus::fail(XEN_EINVAL, "%u vCPUs requested (1..%u)", req.nr_vcpus, kMaxVcpus);
 
@@ -238,6 +252,7 @@ LoadStatus build_pv_domain(Domain* d, const PvBuildRequest& req) {
     if (layout.hypercall_page.present)
         fill_pv64_hypercall_page(
             reinterpret_cast<u8*>(frames.frame_at_va(layout, layout.hypercall_page.value)));
+    copy_initrd(layout, frames, req.initrd);
     write_p2m_list(layout, frames);
     if (!req.hardware_domain) {
         LoadStatus rings = setup_domu_rings(d, layout, frames);
@@ -271,6 +286,10 @@ LoadStatus build_pv_domain(Domain* d, const PvBuildRequest& req) {
     LOG_INFO("d%u: %lu pages, image %lx-%lx, entry %lx, start_info %lx, page tables %lx (%lu)",
              d->id, req.nr_pages, layout.vkern_start, layout.vkern_end, layout.entry,
              layout.start_info_start, layout.pt_start, layout.nr_pt_frames);
+    if (layout.initrd_len)
+        LOG_INFO("d%u: initrd %lu bytes in PFNs %lx-%lx (%s)", d->id, layout.initrd_len,
+                 layout.initrd_first_pfn, layout.initrd_first_pfn + layout.initrd_pages,
+                 layout.initrd_unmapped ? "unmapped, by PFN" : "mapped");
     if (layout.p2m_outside)
         LOG_INFO("d%u: p2m list at %lx-%lx in PFNs %lx-%lx (%lu tables)", d->id, layout.p2m_start,
                  layout.p2m_end, layout.p2m_first_pfn,

@@ -14,6 +14,10 @@ struct PvBuildRequest {
     unsigned nr_vcpus;
     const char* cmdline; // the guest's own command line (start_info.cmd_line)
     bool hardware_domain;
+    // The initrd (start_info.mod_start/mod_len), copied into the domain's
+    // memory; none when initrd_size is 0.
+    const u8* initrd = nullptr;
+    u64 initrd_size = 0;
 };
 
 // On failure nothing is left allocated and the reason names the problem.

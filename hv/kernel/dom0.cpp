@@ -65,6 +65,22 @@ unsigned dom0_vcpus(const char* hv_cmdline) {
     return n;
 }
 
+// dom0_initrd=N: boot module N (the kernel is 0) is domain 0's initrd, the
+// role Xen gives the module after the kernel. Off by default: our own
+// domain 0 takes the other modules as domU images.
+const mb::BootModule* dom0_initrd(const mb::BootInfo& boot) {
+    char val[8];
+    if (!cmdline_option(boot.cmdline, "dom0_initrd", val, sizeof val)) return nullptr;
+    unsigned n = 0;
+    const char* p = val;
+    for (; *p >= '0' && *p <= '9'; p++)
+        n = n * 10 + static_cast<unsigned>(*p - '0');
+    if (*p || p == val || n == 0 || n >= boot.nr_modules)
+        panic("dom0_initrd=%s: expected a boot module number 1..%u", val,
+              boot.nr_modules ? boot.nr_modules - 1 : 0);
+    return &boot.modules[n];
+}
+
 // A module's string is its file name followed by its arguments; the guest
 // sees only the arguments.
 const char* module_arguments(const char* s) {
@@ -91,6 +107,11 @@ void start_dom0(const mb::BootInfo& boot) {
                        true};
     LOG_INFO("dom0: '%s' (%lu bytes), %lu MiB, %u vCPUs", mod.cmdline, req.image_size,
              (req.nr_pages << kPageShift) >> 20, req.nr_vcpus);
+    if (const mb::BootModule* initrd = dom0_initrd(boot)) {
+        req.initrd = arch::phys_to_virt<const u8>(initrd->start);
+        req.initrd_size = initrd->end - initrd->start;
+        LOG_INFO("dom0: initrd '%s' (%lu bytes)", initrd->cmdline, req.initrd_size);
+    }
     LoadStatus built = build_pv_domain(d, req);
     if (!built.ok()) {
         // Tests and tools match this exact prefix, whatever the log level.

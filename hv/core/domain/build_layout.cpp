@@ -101,12 +101,11 @@ LoadStatus check_outside_p2m(const BuildLayout& l) {
                                 "with the initial mapping 0x%llx-0x%llx",
                                 static_cast<ull>(l.p2m_start), static_cast<ull>(l.p2m_end),
                                 static_cast<ull>(l.v_start), static_cast<ull>(l.v_end));
-    if (l.mapped_pages() + l.nr_p2m_frames() > l.nr_pages)
+    if (l.first_free_pfn() > l.nr_pages)
         return LoadStatus::fail(XEN_ENOMEM,
                                 "build: domain too small: initial mapping and INIT_P2M list need "
                                 "0x%llx pages, domain has 0x%llx",
-                                static_cast<ull>(l.mapped_pages() + l.nr_p2m_frames()),
-                                static_cast<ull>(l.nr_pages));
+                                static_cast<ull>(l.first_free_pfn()), static_cast<ull>(l.nr_pages));
     return {};
 }
 
@@ -153,6 +152,15 @@ LoadStatus compute_build_layout(const PvImage& image, u64 nr_pages, u64 initrd_l
         if (page_tables_needed(l.v_start, l.v_end) <= nr_pt) break;
     }
 
+    l.initrd_len = initrd_len;
+    if (initrd_len != 0) {
+        u64 bytes = 0;
+        if (!page_up(initrd_len, &bytes)) return too_big("initrd");
+        l.initrd_pages = bytes >> kPageShift;
+        l.initrd_unmapped = image.mod_start_pfn;
+        l.initrd_first_pfn = l.initrd_unmapped ? l.mapped_pages() : l.pfn_of_va(l.initrd_start);
+    }
+
     // The INIT_P2M list lives outside [v_start, v_end), at the kernel's VA.
     if (image.init_p2m.present) {
         l.p2m_outside = true;
@@ -160,7 +168,8 @@ LoadStatus compute_build_layout(const PvImage& image, u64 nr_pages, u64 initrd_l
         u64 p2m_size = 0;
         if (!page_up(p2m_bytes, &p2m_size) || !checked_add(l.p2m_start, p2m_size, &l.p2m_end))
             return too_big("INIT_P2M list");
-        l.p2m_first_pfn = l.mapped_pages();
+        l.p2m_first_pfn =
+            l.initrd_unmapped ? l.initrd_first_pfn + l.initrd_pages : l.mapped_pages();
         l.p2m_nr_data = p2m_size >> kPageShift;
         for (unsigned level = 3; level >= 1; level--)
             l.p2m_nr_pt += page_tables_at_level(l.p2m_start, l.p2m_end, level);
@@ -169,6 +178,11 @@ LoadStatus compute_build_layout(const PvImage& image, u64 nr_pages, u64 initrd_l
     TRY_LOAD(check_address_space(l));
     TRY_LOAD(check_hypercall_page(l));
     TRY_LOAD(check_outside_p2m(l));
+    if (l.first_free_pfn() > l.nr_pages)
+        return LoadStatus::fail(XEN_ENOMEM,
+                                "build: domain too small: initial mapping and initrd "
+                                "need 0x%llx pages, domain has 0x%llx",
+                                static_cast<ull>(l.first_free_pfn()), static_cast<ull>(l.nr_pages));
     out = l;
     return {};
 }

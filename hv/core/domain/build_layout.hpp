@@ -19,6 +19,12 @@ struct BuildLayout {
     // Empty (start == end) when there is no initrd or it is not mapped
     // (MOD_START_PFN).
     u64 initrd_start = 0, initrd_end = 0;
+    // The initrd's pages: inside the initial mapping when it is mapped,
+    // else (MOD_START_PFN) the PFNs right after it, as in Xen's dom0
+    // builder; start_info.mod_start then names initrd_first_pfn.
+    u64 initrd_len = 0;
+    u64 initrd_first_pfn = 0, initrd_pages = 0;
+    bool initrd_unmapped = false;
     // mfn_list: 8 bytes per PFN. Inside the initial mapping unless
     // p2m_outside is set (INIT_P2M): then the builder must map it separately.
     u64 p2m_start = 0, p2m_end = 0;
@@ -42,6 +48,13 @@ struct BuildLayout {
     u64 initial_rsp() const { return stack_end; }
     u64 mapped_pages() const { return (v_end - v_start) >> kPageShift; }
     u64 nr_p2m_frames() const { return p2m_nr_pt + p2m_nr_data; }
+    // First PFN the layout does not use: the rest of the domain's memory.
+    u64 first_free_pfn() const {
+        u64 end = mapped_pages();
+        if (initrd_unmapped) end = initrd_first_pfn + initrd_pages;
+        if (p2m_outside) end = p2m_first_pfn + nr_p2m_frames();
+        return end;
+    }
     u64 p2m_data_first_pfn() const { return p2m_first_pfn + p2m_nr_pt; }
     u64 pfn_of_va(u64 va) const { return (va - v_start) >> kPageShift; }
     u64 va_of_pfn(u64 pfn) const { return v_start + (pfn << kPageShift); }
