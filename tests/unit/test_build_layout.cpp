@@ -337,6 +337,28 @@ TEST_CASE("An INIT_P2M list gets its own tables and frames after the initial map
     }
 }
 
+TEST_CASE("An initrd's pages: in the mapping, or by PFN before the INIT_P2M frames",
+          "[build_layout]") {
+    PvImage img = xtf_image();
+    BuildLayout mapped = layout_of(img, 0x8000, 0x1234);
+    CHECK_FALSE(mapped.initrd_unmapped);
+    CHECK(mapped.initrd_pages == 2);
+    CHECK(mapped.initrd_first_pfn == mapped.pfn_of_va(mapped.initrd_start));
+    CHECK(mapped.first_free_pfn() == mapped.mapped_pages());
+
+    img.mod_start_pfn = true;
+    img.init_p2m = {true, 0x8000000000ull};
+    BuildLayout l = layout_of(img, 0x8000, 0x1234);
+    CHECK(l.initrd_unmapped);
+    CHECK(l.initrd_first_pfn == l.mapped_pages());
+    CHECK(l.p2m_first_pfn == l.initrd_first_pfn + 2);
+    CHECK(l.first_free_pfn() == l.p2m_first_pfn + l.nr_p2m_frames());
+
+    BuildLayout bad;
+    LoadStatus st = compute_build_layout(img, l.mapped_pages() + 40, 0x100000, bad);
+    CHECK(st.error() == XEN_ENOMEM);
+}
+
 TEST_CASE("Writer errors stop the page-table enumeration", "[build_layout]") {
     BuildLayout l = layout_of(xtf_image(), 0x8000);
     int calls = 0;
