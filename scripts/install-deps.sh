@@ -12,6 +12,7 @@ packages=(
   libimgui-dev libglfw3-dev libcapstone-dev libpng-dev fonts-dejavu-core
   xvfb xauth
   libzstd-dev pkg-config
+  busybox-static file
 )
 
 missing=()
