@@ -48,5 +48,6 @@ def busybox_init(busybox: bytes, script: str) -> bytes:
         ("bin", stat.S_IFDIR | 0o755, None),
         ("bin/busybox", stat.S_IFREG | 0o755, busybox),
         ("proc", stat.S_IFDIR | 0o755, None),
+        ("sys", stat.S_IFDIR | 0o755, None),
         ("init", stat.S_IFREG | 0o755, ("#!/bin/busybox sh\n" + script).encode()),
     ])

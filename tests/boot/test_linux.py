@@ -19,6 +19,7 @@ GLASSHOUSE_BUSYBOX: a static busybox (default /bin/busybox).
 """
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,11 @@ B=/bin/busybox
 $B mount -t proc proc /proc
 $B echo "initramfs: pid $$ cpus $($B grep -c ^processor /proc/cpuinfo) kernel $($B uname -r)"
 $B echo "initramfs: $($B cat /proc/cmdline)"
+$B mount -t sysfs sys /sys
+H=/sys/hypervisor
+$B echo "initramfs: hypervisor $($B cat $H/type) $($B cat $H/version/major).$($B cat \
+$H/version/minor)$($B cat $H/version/extra) $($B cat $H/properties/capabilities)"
+$B awk '/ timer1$/ { print "initramfs: vcpu1 timer events " $3 }' /proc/interrupts
 $B poweroff -f
 """
 
@@ -118,8 +124,14 @@ class LinuxDom0(BootCase):
             # Lines only user space prints, with what the kernel told it.
             "initramfs: pid 1 cpus 2 kernel 6.1.0-",
             f"initramfs: {CMDLINE}",
+            # xen_version answers, through Linux's /sys/hypervisor.
+            "initramfs: hypervisor xen 4.17-glasshouse xen-3.0-x86_64",
+            "initramfs: vcpu1 timer events ",
             "reboot: System halted",
         ])
+        # vCPU 1's VIRQ_TIMER reached it: its own column counts ticks.
+        ticks = re.search(r"initramfs: vcpu1 timer events (\d+)", r.serial_log)
+        self.assertGreater(int(ticks.group(1)), 0)
         self.assertExit(r, "poweroff")
 
 
