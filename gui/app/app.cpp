@@ -4,6 +4,7 @@
 #include "gui/app/screenshot.hpp"
 #include "gui/app/status_bar.hpp"
 #include "gui/app/stop_signals.hpp"
+#include "gui/model/frame_pacing.hpp"
 
 #include <imgui.h>
 #include <imgui_internal.h> // ImGuiSettingsHandler: our layout lives in imgui.ini
@@ -620,7 +621,7 @@ bool App::step_script() {
 
 int App::run() {
     Clock::time_point start = Clock::now();
-    double frame_budget = opts_.bench_frames ? 0 : 1.0 / opts_.fps;
+    FramePacer pacer(opts_.fps);
     while (!glfwWindowShouldClose(window_) && !quit_ && !stop_signal()) {
         Clock::time_point t0 = Clock::now();
         double cpu0 = opts_.bench_frames ? process_cpu_ms() : 0;
@@ -630,6 +631,12 @@ int App::run() {
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
         ImGui::NewFrame();
+        const ImGuiIO& io = ImGui::GetIO();
+        bool input = io.MouseDelta.x != 0 || io.MouseDelta.y != 0 || io.MouseWheel != 0 ||
+                     io.MouseWheelH != 0 || !io.InputQueueCharacters.empty() ||
+                     ImGui::IsAnyMouseDown();
+        for (int k = 0; !input && k < IM_ARRAYSIZE(io.KeysDown); k++)
+            input = io.KeysDown[k];
         handle_shortcuts();
         std::string focusing = focus_next_;
         panel_rects_.clear();
@@ -680,9 +687,16 @@ int App::run() {
         }
         if (!script_.empty()) step_script();
         glfwSwapBuffers(window_);
+        bool forced = opts_.bench_frames || !script_.empty() || !opts_.screenshot.empty();
+        pacer.frame(wb_.now(), input, wb_.take_animating(), forced);
         double spent = std::chrono::duration<double>(Clock::now() - t0).count();
-        if (frame_budget > spent)
-            std::this_thread::sleep_for(std::chrono::duration<double>(frame_budget - spent));
+        if (opts_.bench_frames) continue; // unthrottled: frame times are the point
+        if (pacer.idle()) {
+            // Any input ends the wait at once and brings full rate back.
+            if (pacer.budget() > spent) glfwWaitEventsTimeout(pacer.budget() - spent);
+        } else if (pacer.budget() > spent) {
+            std::this_thread::sleep_for(std::chrono::duration<double>(pacer.budget() - spent));
+        }
     }
     ImGui::SaveIniSettingsToDisk(ini_path_.c_str());
     if (!frame_ms_.empty()) {

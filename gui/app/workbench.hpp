@@ -54,6 +54,16 @@ class Workbench {
     // The domain's state in this frame's snapshot, "" when unknown.
     std::string domain_state(u16 domid) const;
 
+    // A panel that moves on its own (a replay playing, flashes fading)
+    // says so each frame it does: the window then keeps full frame rate
+    // instead of idling (gui/model/frame_pacing.hpp).
+    void animate() { animating_ = true; }
+    bool take_animating() {
+        bool a = animating_;
+        animating_ = false;
+        return a;
+    }
+
     // Ask the shell to bring a panel to the front (by name).
     void focus(const std::string& panel) { focus_request_ = panel; }
     std::optional<std::string> take_focus_request() {
@@ -69,6 +79,7 @@ class Workbench {
     std::deque<Message> messages_;
     std::optional<std::string> focus_request_;
     double now_ = 0;
+    bool animating_ = false;
 };
 
 } // namespace glass::gui

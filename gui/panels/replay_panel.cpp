@@ -36,7 +36,10 @@ class ReplayPanel final : public Panel {
 
     void update(Workbench& wb) override {
         TraceWorkspace& ws = trace_ws(wb);
+        // Loading, or playing: every panel changes without input.
+        if (ws.status() == TraceWorkspace::Status::Loading) wb.animate();
         if (ws.status() != TraceWorkspace::Status::Ready) return;
+        if (ws.scrub.playing()) wb.animate();
         const ImGuiIO& io = ImGui::GetIO();
         if (io.WantTextInput) return;
         const std::int64_t n = io.KeyShift ? 100 : 1;
