@@ -123,6 +123,11 @@ TEST_CASE("pte_store: one-byte AND/OR/XOR imm8 act on their byte of the entry",
     REQUIRE(apply_pte_store(s, 0x0000000000000001ull, gpr, fl, nv, 0));
     CHECK(nv == 0);
     CHECK((fl & kFlagZF) != 0);
+    // ds andb $0xfd,(%r12): the same store once uniprocessor alternatives
+    // have replaced LOCK with a DS prefix (ignored in long mode)
+    s = decode({0x3E, 0x41, 0x80, 0x24, 0x24, 0xFD});
+    REQUIRE(s.op == StoreOp::and_);
+    REQUIRE(pte_store_address(s, gpr, 0) == 0x6807f10);
     CHECK(refuses({0x80, 0x00, 0x01})); // addb
     CHECK(refuses({0x80, 0x20}));       // truncated
 }

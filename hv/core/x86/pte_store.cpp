@@ -131,7 +131,18 @@ u64 cmp_flags(u64 rflags, u64 a, u64 b) {
 bool decode_pte_store(const u8* bytes, usize n, PteStore& out) {
     PteStore s;
     usize i = 0;
-    if (i < n && bytes[i] == 0xF0) i++; // LOCK
+    // LOCK, and the ES/CS/SS/DS overrides, which long mode ignores (Linux's
+    // uniprocessor alternatives turn LOCK into a DS prefix).
+    bool lock = false;
+    while (i < n && i < 4) {
+        u8 p = bytes[i];
+        if (p == 0xF0) {
+            lock = true;
+        } else if (p != 0x26 && p != 0x2E && p != 0x36 && p != 0x3E) {
+            break;
+        }
+        i++;
+    }
     if (decode_byte_logic(bytes, n, i, out)) return true;
     if (i >= n || (bytes[i] & 0xF0) != 0x40) return false;
     u8 rex = bytes[i++];
@@ -212,7 +223,7 @@ bool decode_pte_store(const u8* bytes, usize n, PteStore& out) {
         i += 4;
     }
     // LOCK is only architectural on read-modify-write forms.
-    if (bytes[0] == 0xF0 && s.op == StoreOp::mov) return false;
+    if (lock && s.op == StoreOp::mov) return false;
     if (i > 15) return false;
     s.length = static_cast<u8>(i);
     out = s;
