@@ -116,7 +116,7 @@ void report_self(const xen::StartInfo& si, const Space& sp) {
 // Page-table changes as fast as the hypervisor takes them: an L1 (pool
 // page 1) pinned for good has entry i mapped to pool page 2 and cleared
 // again, and a second L1 (pool page 3) is pinned and unpinned.
-[[noreturn]] void run_ptchurn(const Space& sp) {
+[[noreturn]] void run_ptchurn(const Space& sp, u32 gap_us) {
     u64 l1 = sp.pool_mfn(1), data = sp.pool_mfn(2), spare = sp.pool_mfn(3);
     if (update_va(sp.pool(1), pte(l1, kRO)) || update_va(sp.pool(3), pte(spare, kRO)) ||
         mmuext(xen::MMUEXT_PIN_L1_TABLE, l1)) {
@@ -124,7 +124,8 @@ void report_self(const xen::StartInfo& si, const Space& sp) {
         for (;;)
             wait_ns(kDwellNs);
     }
-    printk("Glasshouse ptchurn: churning l1 0x%lx and 0x%lx\n", l1, spare);
+    printk("Glasshouse ptchurn: churning l1 0x%lx and 0x%lx, resting %u us every 2048 updates\n",
+           l1, spare, gap_us);
     u64 updates = 0, errors = 0;
     u64 start = system_time_ns(), next = start + 1000000000;
     for (unsigned i = 0;; i = (i + 1) % 512) {
@@ -133,6 +134,7 @@ void report_self(const xen::StartInfo& si, const Space& sp) {
         errors += mmuext(xen::MMUEXT_PIN_L1_TABLE, spare) != 0;
         errors += mmuext(xen::MMUEXT_UNPIN_TABLE, spare) != 0;
         updates += 4;
+        if (gap_us && i == 511) wait_ns(u64{gap_us} * 1000);
         u64 now = system_time_ns();
         if (now < next) continue;
         printk("Glasshouse ptchurn: %lu updates/s, %lu errors\n",
@@ -153,7 +155,16 @@ bool parse_probe_option(const char* text, usize len, ProbeOptions& out) {
         out.selfreport = true;
     else if (is("ptchurn"))
         out.ptchurn = true;
-    else
+    else if (len > 8 && memcmp(text, "ptchurn=", 8) == 0) {
+        u64 us = 0;
+        for (usize i = 8; i < len; i++) {
+            if (text[i] < '0' || text[i] > '9' || us > 1000000) return false;
+            us = us * 10 + static_cast<u64>(text[i] - '0');
+        }
+        if (us > 1000000) return false; // a second at most
+        out.ptchurn = true;
+        out.ptchurn_gap_us = static_cast<u32>(us);
+    } else
         return false;
     return true;
 }
@@ -166,7 +177,7 @@ void run_probes(const xen::StartInfo& si, const ProbeOptions& options) {
         report_self(si, sp);
         if (!options.ptchurn && !options.dbgloop) pin_cycle(sp);
     }
-    if (options.ptchurn) run_ptchurn(sp);
+    if (options.ptchurn) run_ptchurn(sp, options.ptchurn_gap_us);
     run_dbgloop();
 }
 

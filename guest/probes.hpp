@@ -8,6 +8,10 @@
 //               of its own in turn, printing each change, every 1.5 s
 //   ptchurn     changes its page tables as fast as it can (map/unmap an L1
 //               entry, pin/unpin an L1); prints updates per second
+//   ptchurn=US  the same, resting US microseconds (no hypercalls) after
+//               every 2,048 updates: quiet windows a whole-system snapshot
+//               fits in, which unbroken churn never leaves (one hypervisor
+//               lock acquisition every few microseconds)
 #pragma once
 
 #include "hv/abi/xen.hpp"
@@ -18,6 +22,7 @@ struct ProbeOptions {
     bool dbgloop = false;
     bool selfreport = false;
     bool ptchurn = false;
+    u32 ptchurn_gap_us = 0;
     bool any() const { return dbgloop || selfreport || ptchurn; }
 };
 
