@@ -48,6 +48,24 @@ usize decode_modrm(const u8* p, usize n, u8 rex, PteStore& s) {
     return used;
 }
 
+// The logic ops of group 1 (opcodes 80, 81, 83) by their ModRM reg field;
+// false for ADD/ADC/SBB/SUB/CMP, which no page-table store uses.
+bool group1_op(unsigned regfield, StoreOp& op) {
+    switch (regfield) {
+    case 1:
+        op = StoreOp::or_;
+        return true;
+    case 4:
+        op = StoreOp::and_;
+        return true;
+    case 6:
+        op = StoreOp::xor_;
+        return true;
+    default:
+        return false;
+    }
+}
+
 bool parity_even(u64 v) {
     return (__builtin_popcount(static_cast<unsigned>(v & 0xFF)) & 1) == 0;
 }
@@ -75,19 +93,7 @@ bool decode_byte_logic(const u8* bytes, usize n, usize i, PteStore& out) {
     usize used = decode_modrm(bytes + i, n - i, rex, s);
     if (!used) return false;
     i += used;
-    switch (regfield) {
-    case 1:
-        s.op = StoreOp::or_;
-        break;
-    case 4:
-        s.op = StoreOp::and_;
-        break;
-    case 6:
-        s.op = StoreOp::xor_;
-        break;
-    default:
-        return false;
-    }
+    if (!group1_op(regfield, s.op)) return false;
     if (i + 1 > n) return false;
     s.imm = bytes[i++];
     s.length = static_cast<u8>(i);
@@ -197,19 +203,7 @@ bool decode_pte_store(const u8* bytes, usize n, PteStore& out) {
         if (regfield != 0) return false;
         s.op = StoreOp::mov;
     } else {
-        switch (regfield) {
-        case 1:
-            s.op = StoreOp::or_;
-            break;
-        case 4:
-            s.op = StoreOp::and_;
-            break;
-        case 6:
-            s.op = StoreOp::xor_;
-            break;
-        default:
-            return false;
-        }
+        if (!group1_op(regfield, s.op)) return false;
     }
     if (imm8) {
         if (i + 1 > n) return false;
