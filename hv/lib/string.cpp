@@ -4,10 +4,17 @@
 
 extern "C" {
 
+// Eight bytes per iteration, then the tail byte by byte. On CPUs with fast
+// string moves (ERMS) a plain `rep movsb` would do as well, but QEMU's TCG
+// executes a REP MOVS one iteration at a time: a 4 KiB grant copy costs 512
+// iterations instead of 4,096, and grant copies of block I/O pages are most
+// of the hypervisor's work under a block load.
 void* memcpy(void* dst, const void* src, usize n) {
     auto* d = static_cast<u8*>(dst);
     auto* s = static_cast<const u8*>(src);
-    asm volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+    usize words = n / 8, tail = n % 8;
+    asm volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(words) : : "memory");
+    asm volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(tail) : : "memory");
     return dst;
 }
 
@@ -20,9 +27,13 @@ void* memmove(void* dst, const void* src, usize n) {
     return dst;
 }
 
+// As memcpy: words first (the byte replicated), then the tail.
 void* memset(void* dst, int c, usize n) {
     auto* d = static_cast<u8*>(dst);
-    asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    usize words = n / 8, tail = n % 8;
+    u64 pattern = 0x0101010101010101ull * static_cast<u8>(c);
+    asm volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(pattern) : "memory");
+    asm volatile("rep stosb" : "+D"(d), "+c"(tail) : "a"(pattern) : "memory");
     return dst;
 }
 

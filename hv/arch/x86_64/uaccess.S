@@ -6,17 +6,28 @@
  * reported as the number of bytes NOT copied, never as a hypervisor fault.
  *
  * usize raw_copy(void* dst, const void* src, usize n)  -> bytes left
+ *
+ * Words first, then the tail bytes: QEMU's TCG runs a REP MOVS one
+ * iteration at a time (see hv/lib/string.cpp). A fault in the word loop
+ * leaves RCX words and the whole tail uncopied.
  */
     .text
     .global raw_copy
 raw_copy:
     mov %rdx, %rcx
-1:  rep movsb
+    shr $3, %rcx
+    and $7, %edx
+1:  rep movsq
+    mov %rdx, %rcx
+7:  rep movsb
 2:  mov %rcx, %rax
+    ret
+8:  lea (%rdx, %rcx, 8), %rax
     ret
 
     .section .extable, "a"
-    .quad 1b, 2b
+    .quad 1b, 8b
+    .quad 7b, 2b
     .text
 
 /* u64 raw_read_u8(const void* src, u8* out) -> 0 ok, 1 fault */
