@@ -109,15 +109,20 @@ long create_domu(const DomUSpec& spec, bool run) {
                                            static_cast<u32>(op.u.build.console_port)))
             printk("Glasshouse toolstack: d%u: console ring not attached: %s\n", domid, err(rc));
     if (g_blk_backend) blk::blkback_domain_built(domid, static_cast<u32>(op.u.build.store_port));
-    printk("Glasshouse toolstack: d%u built from module %u ('%s'), %u MiB, %u vCPU(s), "
-           "console port %lu\n",
-           domid, spec.module, module_string, spec.mem_mib, spec.vcpus, op.u.build.console_port);
-
+    // A domain for the host to start is announced once it is the host's, so
+    // a tool waiting for this line never races the hand-over; any other
+    // before it runs, so its first console line comes after this one.
+    u64 console_port = op.u.build.console_port;
     op = {};
-    op.cmd = xen::DOMCTL_unpausedomain;
+    op.cmd = spec.paused ? xen::DOMCTL_glass_hand_to_host : xen::DOMCTL_unpausedomain;
     op.domain = domid;
-    if (long rc = domctl(op)) return rc;
-    return domid;
+    long rc = spec.paused ? domctl(op) : 0;
+    printk("Glasshouse toolstack: d%u built from module %u ('%s'), %u MiB, %u vCPU(s), "
+           "console port %lu%s\n",
+           domid, spec.module, module_string, spec.mem_mib, spec.vcpus, console_port,
+           spec.paused ? ", left paused for the host" : "");
+    if (!spec.paused) rc = domctl(op);
+    return rc ? rc : domid;
 }
 
 const char* state_name(u8 state, u8 reason) {
@@ -256,6 +261,11 @@ int reap_if_exited(u16 domid) {
 }
 
 bool parse_domu_spec(const char* text, usize len, DomUSpec& out) {
+    constexpr char kPaused[] = ":paused";
+    constexpr usize kPausedLen = sizeof kPaused - 1;
+    bool paused =
+        len > kPausedLen && __builtin_memcmp(text + len - kPausedLen, kPaused, kPausedLen) == 0;
+    if (paused) len -= kPausedLen;
     u32 fields[5] = {};
     unsigned field = 0;
     bool digits = false;
@@ -272,7 +282,7 @@ bool parse_domu_spec(const char* text, usize len, DomUSpec& out) {
         }
     }
     if (field < 2 || !digits || fields[1] == 0 || fields[2] == 0) return false;
-    out = {fields[0], fields[1], fields[2], fields[3], fields[4]};
+    out = {fields[0], fields[1], fields[2], fields[3], fields[4], paused};
     return true;
 }
 

@@ -29,6 +29,10 @@ struct DomUSpec {
     u32 vcpus;
     u32 weight = 0; // 0: the hypervisor's default
     u32 cap = 0;    // percent of one CPU, 0: none
+    // Built and left paused (`xl create -p`): whoever watches from the host
+    // (gdb, `glass inject`) sets up before its first instruction runs, and
+    // `glass ctl unpause` starts it.
+    bool paused = false;
 };
 
 struct Scenario {

@@ -27,6 +27,11 @@ enum DomctlCmd : u32 {
     DOMCTL_glass_boot_module = 0x4702,  // IN/OUT module: size and command line of one
     DOMCTL_glass_read_module = 0x4703,  // IN read: copy bytes of a boot module
     DOMCTL_glass_frame_census = 0x4704, // OUT census: where every machine frame is
+    // header.domain: the caller's pause of the domain (it must hold one, as
+    // after creation) passes to the host's tools, whose qGlasshouse.unpause
+    // releases it: a domain built to be started from the host (`xl create
+    // -p`, then a debugger or injector arms itself and unpauses).
+    DOMCTL_glass_hand_to_host = 0x4705,
 };
 
 struct DomctlCreate {

@@ -13,8 +13,8 @@
 #include "hv/domain/domain.hpp"
 #include "hv/domain/domain_alloc.hpp"
 #include "hv/domain/domain_ctl.hpp"
-#include "hv/trace/control.hpp"
 #include "hv/inject/injector.hpp"
+#include "hv/trace/control.hpp"
 
 extern "C" char __bss_end[];
 
@@ -576,12 +576,19 @@ Error HvTarget::pause_domain(u16 id) {
     return Error::Ok;
 }
 
+// Releases the tools' own stop, else the pause domain 0 handed to the host
+// (DOMCTL_glass_hand_to_host); never a pause domain 0 kept for itself.
 Error HvTarget::unpause_domain(u16 id) {
     Domain* d = domain_lookup(id);
     if (!d) return Error::NoDomain;
-    if (!is_stopped(id)) return Error::Busy;
-    remove_all(id);
-    release_domain(d);
+    if (is_stopped(id)) {
+        remove_all(id);
+        release_domain(d);
+        return Error::Ok;
+    }
+    if (!d->host_holds_pause) return Error::Busy;
+    d->host_holds_pause = false;
+    (void)domain_unpause(d); // the handed-over pause is still counted: cannot fail
     return Error::Ok;
 }
 

@@ -32,8 +32,9 @@ struct Domain {
     EvtchnTable* evtchn = nullptr; // constructed in evtchn_storage by evtchn_init_domain
     alignas(EvtchnTable) u8 evtchn_storage[sizeof(EvtchnTable)];
 
-    u32 pause_count = 0;     // runs only at 0 (DOMCTL_pausedomain; created paused)
-    sched::ShareGroup share; // weight and cap (hv/core/sched/proportional_share)
+    u32 pause_count = 0;           // runs only at 0 (DOMCTL_pausedomain; created paused)
+    bool host_holds_pause = false; // one of those pauses is the host's (DOMCTL_glass_hand_to_host)
+    sched::ShareGroup share;       // weight and cap (hv/core/sched/proportional_share)
 
     // domU rings for domain 0's backends (builder-allocated).
     u64 console_mfn = 0, store_mfn = 0;
