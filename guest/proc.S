@@ -10,75 +10,28 @@
  * UserFrame layout (20 qwords, lowest first): r15 r14 r13 r12 r11 r10 r9 r8
  * rbp rdi rsi rdx rcx rbx rax, then rip cs rflags rsp ss. */
 
-#define HYPERCALL_iret 23
-#define HYPERCALL_STUB_SIZE 32
-
-.macro save_regs
-    push %rax
-    push %rbx
-    push %rcx
-    push %rdx
-    push %rsi
-    push %rdi
-    push %rbp
-    push %r8
-    push %r9
-    push %r10
-    push %r11
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-.endm
-
-.macro restore_regs
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %r11
-    pop %r10
-    pop %r9
-    pop %r8
-    pop %rbp
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rcx
-    pop %rbx
-    pop %rax
-.endm
+#include "guest/arch/x86_64/save_regs.inc"
+#include "guest/arch/x86_64/pv_iret.inc"
 
     .text
     .code64
     .globl proc_enter_user
     .type proc_enter_user, @function
 proc_enter_user:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    save_callee_saved
     mov %rsp, proc_kernel_rsp(%rip)
     /* Pop the registers straight out of the frame; the iret stub's pushes
      * below the flags word land in slots already consumed. */
     mov %rdi, %rsp
     restore_regs
-    push $0                     /* flags: not VGCF_in_syscall, rcx/r11 from the frame */
-    jmp hypercall_page + HYPERCALL_iret * HYPERCALL_STUB_SIZE
+    pv_iret
     .size proc_enter_user, . - proc_enter_user
 
     .globl proc_return_to_kernel
     .type proc_return_to_kernel, @function
 proc_return_to_kernel:
     mov proc_kernel_rsp(%rip), %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+    restore_callee_saved
     ret
     .size proc_return_to_kernel, . - proc_return_to_kernel
 
@@ -94,8 +47,7 @@ proc_syscall_entry:
     mov %rsp, %rdi              /* 20 qwords from an aligned start: aligned */
     call proc_syscall
     restore_regs
-    push $0
-    jmp hypercall_page + HYPERCALL_iret * HYPERCALL_STUB_SIZE
+    pv_iret
     .size proc_syscall_entry, . - proc_syscall_entry
 
 /* Exceptions proc.cpp takes over (they carry no error code except #GP, #PF):
@@ -125,8 +77,7 @@ proc_trap_common:
     call proc_trap
     restore_regs
     add $16, %rsp
-    push $0
-    jmp hypercall_page + HYPERCALL_iret * HYPERCALL_STUB_SIZE
+    pv_iret
 
     .bss
     .balign 8

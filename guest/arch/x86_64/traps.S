@@ -4,8 +4,8 @@
  * rsp, ss. Each stub restores rcx/r11, makes the error code uniform and
  * pushes its vector; trap_common saves the rest as a guest::TrapFrame. */
 
-#define HYPERCALL_iret 23
-#define HYPERCALL_STUB_SIZE 32
+#include "guest/arch/x86_64/save_regs.inc"
+#include "guest/arch/x86_64/pv_iret.inc"
 
 .macro trap_stub vector, has_error
     .type guest_trap_\vector, @function
@@ -45,46 +45,14 @@ guest_trap_\vector:
 
     .type trap_common, @function
 trap_common:
-    push %rax
-    push %rbx
-    push %rcx
-    push %rdx
-    push %rsi
-    push %rdi
-    push %rbp
-    push %r8
-    push %r9
-    push %r10
-    push %r11
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    save_regs
     /* The bounce frame starts 16-byte aligned and everything above is 22
      * qwords, so rsp is aligned for the call as the ABI wants. */
     mov %rsp, %rdi
     call guest_trap_dispatch
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %r11
-    pop %r10
-    pop %r9
-    pop %r8
-    pop %rbp
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rcx
-    pop %rbx
-    pop %rax
+    restore_regs
     add $16, %rsp               /* vector, error code */
-    /* Return with the iret hypercall (§4.7): its stub pushes rcx, r11 and
-     * rax below our flags word. flags 0 (not VGCF_in_syscall) so rcx/r11
-     * come back from the frame, and the frame's CS keeps us in kernel mode. */
-    push $0
-    jmp hypercall_page + HYPERCALL_iret * HYPERCALL_STUB_SIZE
+    pv_iret                     /* the frame's CS keeps us in kernel mode */
     .size trap_common, . - trap_common
 
     .section .rodata, "a", @progbits

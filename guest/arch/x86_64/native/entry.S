@@ -5,42 +5,7 @@
  * Interrupts stay disabled throughout (IDT gates are interrupt gates,
  * SFMASK clears IF on SYSCALL, user rflags has IF clear). */
 #include "guest/arch/x86_64/native/layout.h"
-
-.macro save_regs
-    push %rax
-    push %rbx
-    push %rcx
-    push %rdx
-    push %rsi
-    push %rdi
-    push %rbp
-    push %r8
-    push %r9
-    push %r10
-    push %r11
-    push %r12
-    push %r13
-    push %r14
-    push %r15
-.endm
-
-.macro restore_regs
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %r11
-    pop %r10
-    pop %r9
-    pop %r8
-    pop %rbp
-    pop %rdi
-    pop %rsi
-    pop %rdx
-    pop %rcx
-    pop %rbx
-    pop %rax
-.endm
+#include "guest/arch/x86_64/save_regs.inc"
 
     .text
     .code64
@@ -51,12 +16,7 @@
     .globl proc_enter_user
     .type proc_enter_user, @function
 proc_enter_user:
-    push %rbx
-    push %rbp
-    push %r12
-    push %r13
-    push %r14
-    push %r15
+    save_callee_saved
     mov %rsp, native_kernel_rsp(%rip)
     mov %rdi, %rsp
     restore_regs
@@ -69,12 +29,7 @@ proc_enter_user:
     .type proc_return_to_kernel, @function
 proc_return_to_kernel:
     mov native_kernel_rsp(%rip), %rsp
-    pop %r15
-    pop %r14
-    pop %r13
-    pop %r12
-    pop %rbp
-    pop %rbx
+    restore_callee_saved
     ret
     .size proc_return_to_kernel, . - proc_return_to_kernel
 
