@@ -10,6 +10,7 @@
 
 #include "hv/introspect/format.hpp"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,6 +53,29 @@ class Target {
     // retrying inside would multiply the attempts.
     template <class F>
     ReadStamp read_consistent(F&& read, unsigned tries = 64) const {
+        return read_consistent_until(read,
+                                     [tries](unsigned attempts) { return attempts >= tries; });
+    }
+
+    // The same with a time budget instead of a count, for reads whose cost
+    // grows with the machine (the frame table): as many attempts as fit in
+    // `budget_ms` (at least `min_tries`), so a small table gets many chances
+    // between the hypervisor's critical sections and a huge one is not read
+    // dozens of times over.
+    template <class F>
+    ReadStamp read_consistent_within(F&& read, double budget_ms, unsigned min_tries = 2) const {
+        auto start = std::chrono::steady_clock::now();
+        return read_consistent_until(read, [&](unsigned attempts) {
+            double ms =
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                    .count();
+            return attempts >= min_tries && ms >= budget_ms;
+        });
+    }
+
+  private:
+    template <class F, class GiveUp>
+    ReadStamp read_consistent_until(F& read, GiveUp&& give_up) const {
         ReadStamp stamp;
         if (nesting_ > 0) {
             read();
@@ -74,12 +98,11 @@ class Target {
                 stamp.consistent = true;
                 return stamp;
             }
-            if (stamp.attempts >= tries) return stamp;
+            if (give_up(stamp.attempts)) return stamp;
             __builtin_ia32_pause();
         }
     }
 
-  private:
     Target() = default;
     // The hypervisor lock is a ticket lock: every acquisition increments
     // `next`, so a read that starts with the lock free and ends with `next`
