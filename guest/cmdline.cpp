@@ -71,6 +71,7 @@ bool parse_word(Word word, BootOptions& out) {
         out.timer = true;
         return true;
     }
+    if (word.is("rtc")) return out.rtc = true;
     if (parse_cpu_option(word.text, word.len, out.cpu)) return true;
     if (parse_probe_option(word.text, word.len, out.probe)) return true;
     if (word.starts_with("start=")) {

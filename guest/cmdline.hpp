@@ -3,6 +3,7 @@
 //   traps                           register a trap table (vectors 0-19)
 //   mmtest, mmbench                 page-table checks / MMU benchmark (guest/mmtest.hpp,
 //   mmbench.hpp) timer                           test timers and the clock (guest/timer.hpp)
+//   rtc                             read the CMOS RTC through port I/O (guest/rtc_probe.hpp)
 //   fault=pf|ud|bp                  provoke a fault after the boot checks
 //   procs, tick, ping=, pong=, bench  CPU tests and benchmarks (guest/bench.hpp)
 //   start=M:MEM:VCPUS               domain 0 toolstack: start a domU (guest/toolstack.hpp)
@@ -38,6 +39,7 @@ struct BootOptions {
     Fault fault = Fault::none;
     bool traps = false;
     bool timer = false;
+    bool rtc = false;
     bool mmtest = false;  // page-table checks (guest/mmtest.hpp)
     bool mmbench = false; // MMU benchmark (guest/mmbench.hpp)
     bool wpt = false;

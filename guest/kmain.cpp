@@ -16,6 +16,7 @@
 #include "guest/mmbench.hpp"
 #include "guest/mmtest.hpp"
 #include "guest/probes.hpp"
+#include "guest/rtc_probe.hpp"
 #include "guest/shared_info.hpp"
 #include "guest/shutdown.hpp"
 #include "guest/timer.hpp"
@@ -151,6 +152,7 @@ extern "C" [[noreturn]] void kmain(const xen::StartInfo* start_info) {
         printk("Glasshouse guest: trap table registered (vectors 0-%u)\n", kHandledVectors - 1);
     }
     if (options.timer && !run_timer_test()) shutdown(xen::SHUTDOWN_crash);
+    if (options.rtc && !run_rtc_probe(si)) shutdown(xen::SHUTDOWN_crash);
     if (!run_cpu_tests(options.cpu)) shutdown(xen::SHUTDOWN_crash);
     if (options.wpt && !run_wpt_test(si)) shutdown(xen::SHUTDOWN_crash);
     if (options.scenario.blk_backend) blk::blkback_init(si);

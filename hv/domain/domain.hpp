@@ -34,6 +34,7 @@ struct Domain {
 
     u32 pause_count = 0;           // runs only at 0 (DOMCTL_pausedomain; created paused)
     bool host_holds_pause = false; // one of those pauses is the host's (DOMCTL_glass_hand_to_host)
+    u8 cmos_index = 0;             // its latched port 0x70 (hv/core/x86/guest_ports)
     sched::ShareGroup share;       // weight and cap (hv/core/sched/proportional_share)
 
     // domU rings for domain 0's backends (builder-allocated).

@@ -2,6 +2,8 @@
 
 #include "hv/abi/hypercalls.hpp"
 #include "hv/arch/x86_64/cpu.hpp"
+#include "hv/arch/x86_64/rtc.hpp"
+#include "hv/core/x86/guest_ports.hpp"
 #include "hv/core/x86/priv_insn.hpp"
 #include "hv/domain/domain.hpp"
 #include "hv/domain/guest_mode.hpp"
@@ -52,17 +54,29 @@ bool iopl_allows(const Vcpu* v) {
     return v->iopl >= cpl;
 }
 
+struct RealCmos final : x86::CmosChip {
+    u8 read(u8 reg) override { return arch::cmos_read(reg); }
+    void write(u8 reg, u8 value) override { arch::cmos_write(reg, value); }
+};
+
 bool emulate_port_io(Vcpu* v, Regs& r, const x86::PrivInsn& in) {
     if (!iopl_allows(v)) return false;
-    // A PV domain has no hardware ports of its own yet: reads see all-ones
-    // and writes are dropped, as Xen does for ports outside a domain's rights.
+    RealCmos chip;
+    x86::GuestPorts ports{v->domain->cmos_index, v->domain->privileged, chip};
+    u16 port = in.op == x86::PrivOp::in_imm || in.op == x86::PrivOp::out_imm
+                   ? static_cast<u16>(in.imm)
+                   : static_cast<u16>(r.rdx);
     bool is_in = in.op == x86::PrivOp::in_imm || in.op == x86::PrivOp::in_dx;
     if (is_in) {
-        u64 mask = in.size == 4 ? 0xFFFFFFFFull : (1ull << (in.size * 8)) - 1;
+        u32 value = x86::guest_port_read(ports, port, in.size);
         if (in.size == 4)
-            r.rax = 0xFFFFFFFFull; // 32-bit writes zero-extend
-        else
-            r.rax |= mask;
+            r.rax = value; // 32-bit writes zero-extend
+        else {
+            u64 mask = (1ull << (in.size * 8)) - 1;
+            r.rax = (r.rax & ~mask) | value;
+        }
+    } else {
+        x86::guest_port_write(ports, port, in.size, static_cast<u32>(r.rax));
     }
     r.rip += in.length;
     return true;

@@ -65,6 +65,16 @@ class GuestBoot(BootCase):
         self.assertInLog(r, "Glasshouse guest: timer ok: VIRQ_TIMER on port")
         self.assertExit(r, "poweroff")
 
+    def test_rtc_through_port_io(self):
+        # guest/rtc_probe.cpp over hv/core/x86/guest_ports: domain 0 reads
+        # the CMOS clock with IN/OUT and it agrees with the wall clock the
+        # hypervisor published; a domU latches an index but reads all-ones.
+        self.require(GUEST, "guest kernel", "guest.elf")
+        r = self.boot([(GUEST, "rtc start=1:16:1"), (GUEST, "rtc")])
+        self.assertInLog(r, "(d0) Glasshouse rtc: CMOS reads ")
+        self.assertInLog(r, "(d1) Glasshouse rtc: index latch reads back 0xb, data port all-ones")
+        self.assertExit(r, "poweroff")
+
     def test_writable_pagetables(self):
         # guest/wpt.cpp: with VMASST_TYPE_writable_pagetables the guest
         # stores straight into its read-only L1 (MOV, then XCHG back); the

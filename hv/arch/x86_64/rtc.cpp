@@ -31,6 +31,15 @@ Raw read_raw() {
 }
 } // namespace
 
+u8 cmos_read(u8 reg) {
+    return cmos(reg & 0x7F);
+}
+
+void cmos_write(u8 reg, u8 value) {
+    outb(0x70, reg & 0x7F);
+    outb(0x71, value);
+}
+
 u64 rtc_read_unix_seconds() {
     // An update may start between the check and the reads: read until two
     // consecutive snapshots agree.
