@@ -586,10 +586,7 @@ Error HvTarget::unpause_domain(u16 id) {
         release_domain(d);
         return Error::Ok;
     }
-    if (!d->host_holds_pause) return Error::Busy;
-    d->host_holds_pause = false;
-    (void)domain_unpause(d); // the handed-over pause is still counted: cannot fail
-    return Error::Ok;
+    return domain_unpause_by_host(d).ok() ? Error::Ok : Error::Busy;
 }
 
 // gdb debugs one domain at a time: switching releases the old one (its

@@ -32,10 +32,16 @@ struct Domain {
     EvtchnTable* evtchn = nullptr; // constructed in evtchn_storage by evtchn_init_domain
     alignas(EvtchnTable) u8 evtchn_storage[sizeof(EvtchnTable)];
 
-    u32 pause_count = 0;           // runs only at 0 (DOMCTL_pausedomain; created paused)
-    bool host_holds_pause = false; // one of those pauses is the host's (DOMCTL_glass_hand_to_host)
-    u8 cmos_index = 0;             // its latched port 0x70 (hv/core/x86/guest_ports)
-    sched::ShareGroup share;       // weight and cap (hv/core/sched/proportional_share)
+    // Runs only at 0. Every pause counts here; two owners are also counted
+    // apart so each can undo only its own (as Xen's controller_pause_count):
+    // domain 0's control interface (created paused: 1) and the host's tools
+    // after domain 0 handed them one (DOMCTL_glass_hand_to_host). The
+    // debugger's stops are counted by its own list (hv/debug/gdb_target).
+    u32 pause_count = 0;
+    u32 controller_pauses = 0;
+    u32 host_pauses = 0;
+    u8 cmos_index = 0;       // its latched port 0x70 (hv/core/x86/guest_ports)
+    sched::ShareGroup share; // weight and cap (hv/core/sched/proportional_share)
 
     // domU rings for domain 0's backends (builder-allocated).
     u64 console_mfn = 0, store_mfn = 0;

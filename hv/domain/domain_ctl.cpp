@@ -26,7 +26,7 @@ Result<Domain*> domain_create(const xen::DomctlCreate& p) {
         d->max_pages = p.max_pages;
         d->share.weight = p.weight ? p.weight : sched::kDefaultWeight;
         d->share.cap = p.cap;
-        d->pause_count = 1; // like Xen: a new domain waits for its first unpause
+        d->pause_count = d->controller_pauses = 1; // like Xen: waits for its first unpause
         d->state = DomainState::building;
         trace::domain_event(d->id, static_cast<u32>(DomainEventKind::Create), 0, p.max_pages);
         return d;
@@ -63,6 +63,30 @@ Status domain_unpause(Domain* d) {
         for (unsigned i = 0; i < d->nr_vcpus; i++)
             if (d->vcpus[i].state == VcpuState::runnable) vcpu_wake(&d->vcpus[i]);
     return {};
+}
+
+void domain_pause_by_controller(Domain* d) {
+    d->controller_pauses++;
+    domain_pause(d);
+}
+
+Status domain_unpause_by_controller(Domain* d) {
+    if (d->controller_pauses == 0) return XEN_EINVAL;
+    d->controller_pauses--;
+    return domain_unpause(d);
+}
+
+Status domain_hand_pause_to_host(Domain* d) {
+    if (d->controller_pauses == 0) return XEN_EINVAL;
+    d->controller_pauses--;
+    d->host_pauses++;
+    return {};
+}
+
+Status domain_unpause_by_host(Domain* d) {
+    if (d->host_pauses == 0) return XEN_EINVAL;
+    d->host_pauses--;
+    return domain_unpause(d);
 }
 
 void domain_fill_info(const Domain* d, xen::DomctlInfo& out) {

@@ -17,4 +17,12 @@ void domain_free_unbuilt(Domain* d);
 
 void domain_pause(Domain* d);
 [[nodiscard]] Status domain_unpause(Domain* d);
+// Domain 0's pauses (DOMCTL_pausedomain/unpausedomain): it may undo only
+// its own, XEN_EINVAL otherwise, so it never releases a debugger's stop.
+void domain_pause_by_controller(Domain* d);
+[[nodiscard]] Status domain_unpause_by_controller(Domain* d);
+// One of domain 0's pauses becomes the host's (XEN_EINVAL if it holds
+// none); the host's tools release it with domain_unpause_by_host.
+[[nodiscard]] Status domain_hand_pause_to_host(Domain* d);
+[[nodiscard]] Status domain_unpause_by_host(Domain* d);
 void domain_fill_info(const Domain* d, xen::DomctlInfo& out);

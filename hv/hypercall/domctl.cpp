@@ -139,20 +139,16 @@ i64 hc_domctl(Vcpu* v, const HypercallArgs& a) {
         if (!d || d->state == DomainState::building || d->state == DomainState::dying)
             return hc_error(XEN_ESRCH);
         if (op.cmd == xen::DOMCTL_pausedomain)
-            domain_pause(d);
-        else if (d->host_holds_pause && d->pause_count == 1)
-            return hc_error(XEN_EBUSY); // the last pause is the host's now
+            domain_pause_by_controller(d);
         else
-            rc = hc_status(domain_unpause(d));
+            rc = hc_status(domain_unpause_by_controller(d));
         break;
     }
     case xen::DOMCTL_glass_hand_to_host: {
         Domain* d = target_domain(v, op.domain);
         if (!d || d->state == DomainState::building || d->state == DomainState::dying)
             return hc_error(XEN_ESRCH);
-        // Only a pause the caller holds can pass on, and only one at a time.
-        if (d->pause_count == 0 || d->host_holds_pause) return hc_error(XEN_EINVAL);
-        d->host_holds_pause = true;
+        rc = hc_status(domain_hand_pause_to_host(d));
         break;
     }
     case xen::DOMCTL_destroydomain: {
