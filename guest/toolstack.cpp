@@ -109,20 +109,28 @@ long create_domu(const DomUSpec& spec, bool run) {
                                            static_cast<u32>(op.u.build.console_port)))
             printk("Glasshouse toolstack: d%u: console ring not attached: %s\n", domid, err(rc));
     if (g_blk_backend) blk::blkback_domain_built(domid, static_cast<u32>(op.u.build.store_port));
-    // A domain for the host to start is announced once it is the host's, so
-    // a tool waiting for this line never races the hand-over; any other
-    // before it runs, so its first console line comes after this one.
     u64 console_port = op.u.build.console_port;
+    auto announce = [&] {
+        printk("Glasshouse toolstack: d%u built from module %u ('%s'), %u MiB, %u vCPU(s), "
+               "console port %lu%s\n",
+               domid, spec.module, module_string, spec.mem_mib, spec.vcpus, console_port,
+               spec.paused ? ", left paused for the host" : "");
+    };
     op = {};
-    op.cmd = spec.paused ? xen::DOMCTL_glass_hand_to_host : xen::DOMCTL_unpausedomain;
     op.domain = domid;
-    long rc = spec.paused ? domctl(op) : 0;
-    printk("Glasshouse toolstack: d%u built from module %u ('%s'), %u MiB, %u vCPU(s), "
-           "console port %lu%s\n",
-           domid, spec.module, module_string, spec.mem_mib, spec.vcpus, console_port,
-           spec.paused ? ", left paused for the host" : "");
-    if (!spec.paused) rc = domctl(op);
-    return rc ? rc : domid;
+    if (spec.paused) {
+        // Announced once it is the host's, so a tool waiting for the line
+        // never races the hand-over.
+        op.cmd = xen::DOMCTL_glass_hand_to_host;
+        long rc = domctl(op);
+        announce();
+        return rc ? rc : domid;
+    }
+    // Announced before it runs, so its first console line comes after.
+    announce();
+    op.cmd = xen::DOMCTL_unpausedomain;
+    if (long rc = domctl(op)) return rc;
+    return domid;
 }
 
 const char* state_name(u8 state, u8 reason) {
