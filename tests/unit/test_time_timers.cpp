@@ -1,4 +1,5 @@
 #include "hv/core/time/calendar.hpp"
+#include "hv/core/time/rtc_clock.hpp"
 #include "hv/core/time/runstate.hpp"
 #include "hv/core/time/timer_queue.hpp"
 
@@ -96,4 +97,34 @@ TEST_CASE("calendar dates convert to Unix time", "[time]") {
     CHECK(hvtime::seconds_since_epoch(CalendarTime{2100, 12, 31, 23, 59, 59}) == 4133980799ull);
     CHECK(hvtime::seconds_since_epoch(CalendarTime{1969, 12, 31, 0, 0, 0}) == 0);
     CHECK(hvtime::bcd_to_binary(0x59) == 59);
+}
+
+TEST_CASE("RTC registers decode as BCD or binary, 12- or 24-hour, with or without a century",
+          "[time][rtc]") {
+    // 2026-12-02 20:57:26, BCD, 24-hour, century register 0x20.
+    hvtime::RtcRegisters bcd{0x26, 0x57, 0x20, 0x02, 0x12, 0x26, 0x20, 0x02};
+    hvtime::CalendarTime t = hvtime::rtc_calendar_time(bcd);
+    CHECK((t.year == 2026 && t.month == 12 && t.day == 2));
+    CHECK((t.hour == 20 && t.minute == 57 && t.second == 26));
+    CHECK(hvtime::seconds_since_epoch(t) == 1796245046u);
+    // The same in binary, 12-hour (8 PM), no century register.
+    hvtime::RtcRegisters bin{26, 57, 0x80 | 8, 2, 12, 26, 0, 0x04};
+    t = hvtime::rtc_calendar_time(bin);
+    CHECK((t.year == 2026 && t.hour == 20 && t.minute == 57));
+    // 12 AM is hour 0, 12 PM hour 12.
+    CHECK(hvtime::rtc_calendar_time({0, 0, 0x12, 1, 1, 0x26, 0x20, 0}).hour == 0);
+    CHECK(hvtime::rtc_calendar_time({0, 0, 0x92, 1, 1, 0x26, 0x20, 0}).hour == 12);
+}
+
+TEST_CASE("an RTC read waits out an update and retries until two snapshots agree", "[time][rtc]") {
+    int reads_of_seconds = 0, status_reads = 0;
+    auto read = [&](u8 reg) -> u8 {
+        if (reg == hvtime::rtc_reg::kStatusA) return ++status_reads < 3 ? 0x80 : 0x00;
+        if (reg == hvtime::rtc_reg::kSeconds) return ++reads_of_seconds < 2 ? 0x59 : 0x00;
+        return 0x01;
+    };
+    hvtime::RtcRegisters r = hvtime::read_rtc_registers(read);
+    CHECK(status_reads >= 3);     // two "update in progress" answers waited out
+    CHECK(r.second == 0x00);      // the first snapshot (0x59) was superseded
+    CHECK(reads_of_seconds == 3); // 0x59, then 0x00 twice
 }
